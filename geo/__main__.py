@@ -1,0 +1,5 @@
+"""Command line: ``python -m geo build | export | validate``."""
+
+from geo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,98 @@
+"""Language handling: one `translate` for every {zh, en} text, plus the UI strings.
+
+Every human-readable string in data is a language struct ``{"zh": ..., "en": ...}``
+(or a :class:`Text`). The language is chosen per session and passed explicitly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal, get_args
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = get_args(Lang)
+DEFAULT_LANG: Lang = "zh"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual string."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        """Return the text in `lang`, falling back to the other language when empty."""
+        return translate({"zh": self.zh, "en": self.en}, lang)
+
+
+def translate(value: Any, lang: Lang) -> str:
+    """Resolve a language struct (or plain value) to a string in `lang`.
+
+    Falls back to the default language, then to any non-empty translation; a plain
+    value is returned as ``str(value)``; ``None`` becomes an empty string.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Text):
+        value = {"zh": value.zh, "en": value.en}
+    if isinstance(value, Mapping):
+        for key in (lang, DEFAULT_LANG, *LANGS):
+            text = value.get(key)
+            if text:
+                return str(text)
+        return ""
+    return str(value)
+
+
+def localized(props: Mapping[str, Any], field: str, lang: Lang) -> Any:
+    """Return ``props[field_<lang>]`` when present, else ``props[field]`` (or None)."""
+    for key in (f"{field}_{lang}", f"{field}_{DEFAULT_LANG}", field):
+        if key in props and props[key] not in (None, ""):
+            return props[key]
+    return None
+
+
+# Strings of the user interface (the data's strings live in layers/).
+UI: dict[str, Text] = {
+    "app_title": Text("渝黔合作先行示范区 · 交互地图", "Chongqing–Guizhou Cooperation Pilot Zone · interactive map"),
+    "language": Text("语言 / Language", "Language / 语言"),
+    "layers": Text("图层", "Layers"),
+    "search": Text("搜索区县、车站、园区、线路", "Search counties, stations, parks, corridors"),
+    "search_results": Text("搜索结果", "Results"),
+    "no_results": Text("没有匹配项", "No match"),
+    "details": Text("要素详情", "Feature details"),
+    "click_hint": Text("点击地图上的要素查看详情，或使用搜索。", "Click a feature on the map, or search, to see its details."),
+    "summary": Text("概况", "Summary"),
+    "units_identified": Text("已确认单位 / 方案总数", "Units confirmed / in the plan"),
+    "units_inferred": Text("推断的沿边区县", "Border units inferred"),
+    "zone_area": Text("已知范围面积 (km²)", "Area of known units (km²)"),
+    "border_length": Text("渝黔省界长度 (km)", "渝黔 border length (km)"),
+    "rail_open_km": Text("已通车铁路 (km，示意线)", "Open rail (km, schematic)"),
+    "rail_planned_km": Text("规划铁路 (km，示意线)", "Planned rail (km, schematic)"),
+    "table": Text("可见图层要素表", "Features of the visible layers"),
+    "download_csv": Text("下载 CSV", "Download CSV"),
+    "download_geojson": Text("下载 GeoJSON", "Download GeoJSON"),
+    "download_html": Text("下载离线 HTML 地图", "Download offline HTML map"),
+    "layer_error": Text("图层无法加载", "Layer could not be loaded"),
+    "corridors_crossing": Text("穿过的交通走廊", "Corridors crossing it"),
+    "parks_inside": Text("区内园区", "Parks in it"),
+    "layout_membership": Text("所属布局要素", "Part of layout elements"),
+    "member_units": Text("成员单位", "Member units"),
+    "none": Text("无", "none"),
+    "not_known": Text("未知", "not known"),
+    "legend": Text("图例", "Legend"),
+    "low_confidence": Text("虚线边框：低可信度", "Dashed outline: low confidence"),
+    "unknown_title": Text("尚不知道的", "What is not known"),
+    "exported": Text("导出日期", "Exported"),
+    "sources": Text("数据来源", "Sources"),
+    "measure": Text("测量", "Measure"),
+    "fullscreen": Text("全屏", "Full screen"),
+    "clear_selection": Text("清除选择", "Clear selection"),
+}
+
+
+def ui(key: str, lang: Lang) -> str:
+    """Return the UI string `key` in `lang`."""
+    return UI[key].get(lang)
