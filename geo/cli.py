@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from geo.catalog import LAYERS_DIR
 
@@ -29,12 +30,76 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from geo.catalog import load_catalog
+    from geo.export import export_html
+    from geo.layers import LayerError, load_layers
+    from geo.mapview import MapState
+    from geo.userlayers import load_user_geojson, with_layer
+
+    if args.view:
+        raise _Usage(f"--view {args.view}: no preset views are defined yet")
+    if args.basemap != "offline":
+        raise _Usage(f"--basemap {args.basemap}: unknown basemap; available: offline")
+    catalog = load_catalog()
+    layerset = load_layers(catalog)
+    for layer_id, error in layerset.errors.items():
+        print(f"warning: layer {layer_id} skipped: {error.summary}", file=sys.stderr)
+    if args.layers is None:
+        visible = list(catalog.default_visible())
+    else:
+        visible = [i.strip() for i in args.layers.split(",") if i.strip()]
+        unknown = [i for i in visible if i not in catalog.layer_ids]
+        if unknown or not visible:
+            raise _Usage(f"--layers: unknown layer id(s) {', '.join(unknown) or '(none given)'}; "
+                         f"known: {', '.join(catalog.layer_ids)}")
+    for path in args.extra_layer:
+        try:
+            spec, frame = load_user_geojson(path)
+        except LayerError as exc:
+            print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
+            return 2
+        layerset = with_layer(layerset, spec, frame)
+        visible.append(spec.id)
+    html = export_html(layerset, MapState(visible=tuple(visible), lang=args.lang))
+    out = Path(args.out)
+    try:
+        out.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(visible)} layers, lang={args.lang})")
+    return 0
+
+
+class _Usage(Exception):
+    """A bad argument: reported in one line with exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _Usage(message)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m geo", description="渝黔合作先行示范区 map: data and exports")
+    parser = _Parser(prog="python -m geo", description="渝黔合作先行示范区 map: data and exports")
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="derive layers/*.geojson from layers/tables and the boundary source")
     p_build.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
     p_build.set_defaults(func=_build)
-    args = parser.parse_args(argv)
-    return int(args.func(args))
+    p_export = sub.add_parser("export", help="write one self-contained HTML map that works offline")
+    p_export.add_argument("out", metavar="OUT.html")
+    p_export.add_argument("--layers", help="comma-separated layer ids to show (default: the catalog's defaults)")
+    p_export.add_argument("--view", help="a preset view id")
+    p_export.add_argument("--basemap", default="offline", help="basemap id (default: offline)")
+    p_export.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p_export.add_argument("--extra-layer", action="append", default=[], metavar="PATH",
+                          help="add a GeoJSON file of your own as a layer (repeatable)")
+    p_export.set_defaults(func=_export)
+    try:
+        args = parser.parse_args(argv)
+        return int(args.func(args))
+    except _Usage as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

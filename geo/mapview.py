@@ -1,0 +1,304 @@
+"""Build the folium map: a pure function of the loaded layers and the view state.
+
+The dashboard shows :func:`base_map` once (it never changes, so streamlit-folium never
+remounts it) and passes :func:`overlay_groups` as ``feature_group_to_add``; the
+exporter calls :func:`build_map`, which puts the same groups on the map with a layer
+control. Both read only :class:`~geo.layers.LayerSet` and :class:`MapState`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from geo import geojson_io
+from geo.assets import make_offline
+from geo.catalog import LayerSpec
+from geo.i18n import Lang, ui
+from geo.layers import LayerSet
+from geo.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
+
+# Initial view: the whole zone, from 两江新区 to 贵安新区 and 秀山 (lat, lon order for folium).
+DEFAULT_CENTER: tuple[float, float] = (28.2, 107.4)
+DEFAULT_ZOOM = 7
+ZONE_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((26.3, 105.6), (30.0, 109.3))
+LOW_CONFIDENCE_DASH = "4 3"
+HIGHLIGHT = {"color": "#ffd300", "weight": 6, "opacity": 1.0, "fillOpacity": 0.15, "fillColor": "#ffd300"}
+_GEOMETRY_RANK = {"polygon": 0, "line": 1, "point": 2}
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the map shows: visible layer ids, language and the selected feature."""
+
+    visible: tuple[str, ...]
+    lang: Lang = "zh"
+    selection: tuple[str, str] | None = None  # (layer id, feature id)
+
+
+def draw_rank(spec: LayerSpec, index: int) -> int:
+    """Drawing order: polygons under lines under points; context under the plan's layers."""
+    context_first = 0 if spec.group == "context" else 1
+    return _GEOMETRY_RANK[spec.geometry] * 1000 + context_first * 100 + index
+
+
+def _js(value: Any) -> str:
+    """JSON for embedding in a <script>: no '</' sequence can close the script."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\!--")
+
+
+class CatalogGroup(folium.FeatureGroup):
+    """A FeatureGroup that tells our legend which catalog layer it draws."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = yq.register(L.featureGroup({{ this.options|tojavascript }}),
+                {{ this.layer_id|tojson }}, {{ this.rank|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer_id: str, rank: int, name: str, show: bool = True) -> None:
+        super().__init__(name=name, show=show)
+        self._name = "CatalogGroup"
+        self.layer_id = layer_id
+        self.rank = rank
+
+
+class _MapScript(MacroElement):
+    """A script that runs against the enclosing map (found by walking up the tree)."""
+
+    _template = Template("")
+
+    def map_name(self) -> str:
+        node: Any = self._parent
+        while node is not None and not isinstance(node, folium.Map):
+            node = getattr(node, "_parent", None)
+        if node is None:
+            raise ValueError(f"{type(self).__name__} must be added inside a folium.Map")
+        return str(node.get_name())
+
+
+class Legend(_MapScript):
+    """The legend control: lists exactly the registered layers that are on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.legend({{ this.map_name() }}, {{ this.config_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "YqLegend"
+        self.config_js = _js(config)
+
+
+class Controls(_MapScript):
+    """Full screen and measure (our own, offline) with bilingual labels."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.fullscreen({{ this.map_name() }}, {{ this.fullscreen_label }});
+            yq.measure({{ this.map_name() }}, {{ this.measure_labels }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "YqControls"
+        self.fullscreen_label = _js(f"{ui('fullscreen', 'zh')} / {ui('fullscreen', 'en')}")
+        self.measure_labels = _js(
+            {
+                "title": f"{ui('measure', 'zh')} / {ui('measure', 'en')}",
+                "distance": "距离 Distance",
+                "area": "面积 Area",
+                "hint": "点击地图添加测量点，Esc 结束 / Click the map to add points, Esc to finish",
+            }
+        )
+
+
+def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
+    """The offline map without layers: no tiles, local assets, scale, full screen, measure.
+
+    It depends on nothing the user changes, so the dashboard's map is never remounted.
+    """
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+        min_zoom=4,
+        max_zoom=16,
+    )
+    make_offline(m)
+    Controls().add_to(m)
+    return m
+
+
+def _slim_features(layerset: LayerSet, spec: LayerSpec, lang: Lang) -> dict[str, Any]:
+    """The layer as GeoJSON carrying only what the browser needs: escaped HTML and style keys."""
+    frame = layerset.frames[spec.id]
+    catalog = layerset.catalog
+    features = []
+    for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+        if geom is None:
+            continue  # unlocated: listed in tables and details, not drawn
+        slim = {
+            "id": str(props["id"]),
+            "_tip": tooltip_html(catalog, spec, props, lang),
+            "_pop": popup_html(catalog, spec, props, lang),
+            "confidence": props.get("confidence"),
+        }
+        if spec.style_by:
+            slim[spec.style_by] = props.get(spec.style_by)
+        features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(geom)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+class CatalogGeoJson(MacroElement):
+    """A GeoJSON layer drawn by ``yq.geojson``: compact UTF-8 data, styles from the catalog.
+
+    Used instead of folium.GeoJson, whose tooltips and popups insert property values
+    unescaped and whose embedding escapes every Chinese character to six bytes.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = yq.geojson({{ this.data_js }}, {{ this.options_js }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict[str, Any], options: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "CatalogGeoJson"
+        self.data_js = _js(data)
+        self.options_js = _js(options)
+
+
+def _layer_options(spec: LayerSpec) -> dict[str, Any]:
+    return {
+        "style": spec.style.leaflet(),
+        "by": spec.style_by,
+        "categories": {cat.value: cat.style.leaflet() for cat in spec.categories},
+        "lowDash": LOW_CONFIDENCE_DASH,
+        "point": spec.geometry == "point",
+        "highlight": {"weight": 5, "fillOpacity": 0.6} if spec.geometry != "point" else {"radius": 10},
+    }
+
+
+def layer_group(layerset: LayerSet, layer_id: str, lang: Lang, *, show: bool = True) -> CatalogGroup:
+    """One catalog layer as a registered FeatureGroup holding its features with escaped text."""
+    catalog = layerset.catalog
+    spec = catalog.layer(layer_id)
+    index = catalog.layer_ids.index(layer_id)
+    group = CatalogGroup(layer_id, draw_rank(spec, index), name=spec.title.get(lang), show=show)
+    CatalogGeoJson(_slim_features(layerset, spec, lang), _layer_options(spec)).add_to(group)
+    return group
+
+
+def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> dict[str, Any]:
+    """Legend entries (escaped HTML) for `layer_ids`, and which of them hold low-confidence features."""
+    catalog = layerset.catalog
+    entries, low = {}, {}
+    for layer_id in layer_ids:
+        spec = catalog.layer(layer_id)
+        entries[layer_id] = legend_rows(spec, lang)
+        frame = layerset.frames[layer_id]
+        low[layer_id] = bool((frame["confidence"] == "low").any()) and spec.geometry != "point"
+    return {
+        "order": [i for i in catalog.layer_ids if i in entries],
+        "title": esc(ui("legend", lang)),
+        "entries": entries,
+        "lowConfidence": low,
+        "lowHtml": low_confidence_row(lang),
+        "emptyHtml": esc(ui("none", lang)),
+        "footerHtml": esc(catalog.boundary_statement.get(lang)),
+    }
+
+
+def _selection_group(layerset: LayerSet, selection: tuple[str, str]) -> folium.FeatureGroup | None:
+    layer_id, feature_id = selection
+    frame = layerset.frame(layer_id)
+    if frame is None:
+        return None
+    rows = frame[frame["id"].astype(str) == str(feature_id)]
+    if rows.empty or rows.geometry.iloc[0] is None:
+        return None
+    spec = layerset.catalog.layer(layer_id)
+    group = CatalogGroup("_selection", 10_000, name="selection")
+    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(rows.geometry.iloc[0])}
+    style = {**HIGHLIGHT, "radius": 12} if spec.geometry == "point" else HIGHLIGHT
+    options = {"style": style, "by": None, "categories": {}, "point": spec.geometry == "point", "interactive": False}
+    CatalogGeoJson(data, options).add_to(group)
+    return group
+
+
+def _ordered_visible(layerset: LayerSet, visible: Iterable[str]) -> list[str]:
+    wanted = set(visible)
+    return [i for i in layerset.available if i in wanted]
+
+
+def overlay_groups(layerset: LayerSet, state: MapState) -> list[folium.FeatureGroup]:
+    """Groups for streamlit-folium's ``feature_group_to_add``: visible layers, selection, legend.
+
+    The last group carries the legend script, so it runs after every layer exists.
+    """
+    layer_ids = _ordered_visible(layerset, state.visible)
+    catalog = layerset.catalog
+    ranked = sorted(layer_ids, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
+    groups: list[folium.FeatureGroup] = [layer_group(layerset, i, state.lang) for i in ranked]
+    if state.selection:
+        selected = _selection_group(layerset, state.selection)
+        if selected is not None:
+            groups.append(selected)
+    tail = folium.FeatureGroup(name="legend", control=False)
+    Legend(legend_config(layerset, layer_ids, state.lang)).add_to(tail)
+    groups.append(tail)
+    return groups
+
+
+def build_map(
+    layerset: LayerSet,
+    state: MapState,
+    *,
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+    layer_control: bool = True,
+) -> folium.Map:
+    """The whole map as one folium object: base, visible layers, selection, legend, control.
+
+    With no centre given the map fits the zone.
+    """
+    m = base_map(center=center or DEFAULT_CENTER, zoom=zoom or DEFAULT_ZOOM)
+    layer_ids = _ordered_visible(layerset, state.visible)
+    catalog = layerset.catalog
+    ranked = sorted(layer_ids, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
+    for layer_id in ranked:
+        layer_group(layerset, layer_id, state.lang).add_to(m)
+    if state.selection:
+        selected = _selection_group(layerset, state.selection)
+        if selected is not None:
+            selected.control = False
+            selected.add_to(m)
+    Legend(legend_config(layerset, layer_ids, state.lang)).add_to(m)
+    if layer_control:
+        folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    if center is None:
+        m.fit_bounds([list(ZONE_BOUNDS[0]), list(ZONE_BOUNDS[1])])
+    return m
