@@ -60,3 +60,20 @@ def counties() -> list[Region]:
 def neighbour_provinces() -> list[Region]:
     """Chongqing, Guizhou and their neighbouring provinces, from the province file."""
     return _regions(_read("china_province.geojson"), (*PROVINCES, *NEIGHBOURS))
+
+
+def city_names() -> dict[str, str]:
+    """Prefecture-level names by 4-digit adcode prefix (``"5203"`` → ``遵义市``); Chongqing is one city."""
+    data = _read("china_city.geojson")
+    out = {}
+    for feat in data["features"]:
+        gb = str(feat["properties"].get("gb", ""))
+        adcode = gb[3:] if gb.startswith("156") else ""
+        if adcode[:2] in PROVINCES:
+            out[adcode[:4]] = str(feat["properties"]["name"])
+    return out
+
+
+def city_of(adcode: str, cities: dict[str, str]) -> str:
+    """The prefecture-level unit a county belongs to."""
+    return cities.get(adcode[:4]) or cities.get(adcode[:2] + "00", "")

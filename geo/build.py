@@ -43,6 +43,7 @@ class _Context:
         self.dir = tables_dir
         self.sources: Sources = read_sources(tables_dir / "sources.toml")
         self.counties = {r.adcode: r for r in boundaries.counties()}
+        self.cities = boundaries.city_names()
         self.units = read_csv(
             tables_dir / "units.csv",
             required=("id", "name_zh", "name_en", "province", "layer", "member_evidence", "role", "role_evidence"),
@@ -110,6 +111,12 @@ class _Context:
             out.setdefault(row["id"], out["anchor:" + row["id"]])
         return out
 
+    def city(self, adcode: str) -> dict[str, str]:
+        """``city_zh``/``city_en`` properties of a county (重庆市 for Chongqing's counties)."""
+        name = boundaries.city_of(adcode, self.cities)
+        english = "Chongqing" if adcode.startswith("50") else english_name(name)
+        return {"city_zh": name, "city_en": english}
+
     def cite(self, ids: str) -> str:
         return self.sources.cite(ids)
 
@@ -144,6 +151,7 @@ def _scope(ctx: _Context, layer: str) -> list[dict[str, Any]]:
         extra: dict[str, Any] = {
             "adcode": row["id"],
             "province": row["province"],
+            **ctx.city(row["id"]),
             "role": row["role"],
             "role_evidence": row["role_evidence"],
             "member_evidence": row["member_evidence"],
@@ -294,6 +302,7 @@ def _counties(ctx: _Context) -> list[dict[str, Any]]:
             "name_en": english_name(region.name_zh),
             "adcode": adcode,
             "province": boundaries.PROVINCES[adcode[:2]],
+            **ctx.city(adcode),
             "area_km2": round(area_km2(region.geometry), 1),
             "source": ctx.cite(TDT),
             "confidence": "high",

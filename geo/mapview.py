@@ -67,7 +67,7 @@ class CatalogGroup(folium.FeatureGroup):
 
     def __init__(self, layer_id: str, rank: int, name: str, show: bool = True) -> None:
         super().__init__(name=name, show=show)
-        self._name = "CatalogGroup"
+        # keeps folium's "FeatureGroup" name: streamlit-folium refers to feature_group_feature_group_<n>
         self.layer_id = layer_id
         self.rank = rank
 

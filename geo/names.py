@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _SUFFIXES = (
+    ("自治州", "Autonomous Prefecture"),
     ("特区", "Special District"),
     ("自治县", "Autonomous County"),
     ("区", "District"),
@@ -48,7 +49,7 @@ def english_name(name_zh: str) -> str:
             base, suffix_en = name_zh[: -len(suffix)], english
             break
     ethnic = []
-    if suffix_en == "Autonomous County":
+    if suffix_en.startswith("Autonomous"):
         pattern = "(" + "|".join(_ETHNIC) + ")+$"
         match = re.search(pattern, base)
         if match:

@@ -7,6 +7,7 @@ label passes through :func:`html.escape` first, and nothing else reaches the pag
 
 from __future__ import annotations
 
+import base64
 import html
 from collections.abc import Mapping
 from typing import Any
@@ -82,13 +83,28 @@ def swatch_svg(geometry: str, style: PathStyle, *, low_confidence: bool = False)
     return f'<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true">{shape}</svg>'
 
 
+def _legend_items(spec: LayerSpec, lang: Lang) -> list[tuple[PathStyle, str]]:
+    if spec.categories:
+        return [(cat.style, cat.label.get(lang)) for cat in spec.categories]
+    return [(spec.style, spec.title.get(lang))]
+
+
+def swatches_html(spec: LayerSpec) -> str:
+    """Only the style samples of a layer (one per category) as <img> tags, for a toggle's label.
+
+    Images rather than inline SVG: Streamlit's HTML sanitiser keeps data-URI images only.
+    """
+    imgs = []
+    for style, _ in _legend_items(spec, "zh"):
+        svg = swatch_svg(spec.geometry, style).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        imgs.append(f'<img src="{uri}" width="28" height="20" alt="">')
+    return "".join(imgs)
+
+
 def legend_rows(spec: LayerSpec, lang: Lang) -> str:
     """Legend HTML for one layer: one row, or one per category."""
-    items = (
-        [(cat.style, cat.label.get(lang)) for cat in spec.categories]
-        if spec.categories
-        else [(spec.style, spec.title.get(lang))]
-    )
+    items = _legend_items(spec, lang)
     return "".join(
         f'<div class="yq-legend-row" data-layer="{esc(spec.id)}">{swatch_svg(spec.geometry, style)}'
         f"<span>{esc(label)}</span></div>"

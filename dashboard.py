@@ -1,0 +1,259 @@
+"""渝黔合作先行示范区 dashboard: widgets, session state and cache wrappers only.
+
+Run with ``streamlit run dashboard.py``. Everything it shows is computed in ``geo/``;
+per-user state lives in ``st.session_state``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.catalog import load_catalog
+from geo.details import feature_details, features_geojson, features_table, resolve_click, summary
+from geo.export import export_html
+from geo.i18n import LANGS, Lang, ui
+from geo.layers import LayerSet, load_layers
+from geo.mapview import MapState, base_map, overlay_groups
+from geo.popups import swatches_html
+from geo.search import Hit, feature_geometry, search, view_for
+
+MAP_KEY = "map"
+LANG_NAMES = {"zh": "中文", "en": "English"}
+
+st.set_page_config(page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide",
+                   initial_sidebar_state="expanded")
+
+
+# --- cache wrappers -----------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="加载图层 / Loading layers…")
+def layers() -> LayerSet:
+    """The catalog and every layer, read once per process and shared read-only."""
+    return load_layers(load_catalog())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cached_export(visible: tuple[str, ...], lang: Lang, selection: tuple[str, str] | None,
+                  center: tuple[float, float] | None, zoom: int | None, day: str) -> bytes:
+    """The self-contained HTML of one view (the day is part of the key: the file is dated)."""
+    state = MapState(visible=visible, lang=lang, selection=selection)
+    html = export_html(layers(), state, center=center, zoom=zoom, when=dt.date.fromisoformat(day))
+    return html.encode("utf-8")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_table(visible: tuple[str, ...], lang: Lang) -> pd.DataFrame:
+    return features_table(layers(), visible, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_geojson(visible: tuple[str, ...]) -> str:
+    return features_geojson(layers(), visible)
+
+
+# --- session state --------------------------------------------------------------------------
+
+
+def _init_state(ls: LayerSet) -> None:
+    state = st.session_state
+    state.setdefault("lang", "zh")
+    for spec in ls.catalog.layers:
+        state.setdefault(f"show_{spec.id}", spec.visible)
+    state.setdefault("selection", None)
+    state.setdefault("view", None)
+    state.setdefault("last_click", None)
+
+
+def _visible(ls: LayerSet) -> tuple[str, ...]:
+    """The one source of truth for visible layers: the toggles' own state."""
+    return tuple(i for i in ls.catalog.layer_ids if st.session_state.get(f"show_{i}"))
+
+
+def _select(ls: LayerSet, key: tuple[str, str], *, zoom_to: bool) -> None:
+    st.session_state.selection = key
+    layer_id, _ = key
+    st.session_state[f"show_{layer_id}"] = True  # a selected feature is always on the map
+    geom = feature_geometry(ls, *key)
+    if zoom_to and geom is not None:
+        st.session_state.view = view_for(geom)
+
+
+def _on_search_pick() -> None:
+    hit: Hit | None = st.session_state.get("search_pick")
+    if hit is not None:
+        _select(layers(), hit.key, zoom_to=True)
+
+
+def _on_clear() -> None:
+    st.session_state.selection = None
+
+
+def _handle_click(ls: LayerSet, visible: tuple[str, ...]) -> None:
+    """Turn streamlit-folium's last click (lat/lng + tooltip text) into a selected feature."""
+    returned = st.session_state.get(MAP_KEY) or {}
+    click = returned.get("last_object_clicked")
+    if not click or click == st.session_state.last_click:
+        return
+    st.session_state.last_click = click
+    key = resolve_click(ls, visible, float(click["lat"]), float(click["lng"]),
+                        returned.get("last_object_clicked_tooltip"))
+    if key is not None:
+        _select(ls, key, zoom_to=False)
+
+
+# --- rendering helpers ----------------------------------------------------------------------
+
+
+def _md(text: object) -> str:
+    """Escape Markdown so data is shown as text."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
+
+
+def _css() -> None:
+    st.html(
+        """<style>
+        section[data-testid="stSidebar"] { min-width: 380px; }
+        section[data-testid="stSidebar"] label p { font-size: 1.05rem; }
+        section[data-testid="stSidebar"] .yq-swatch { padding-top: 0.35rem; }
+        div[data-testid="stMetricValue"] { font-size: 1.6rem; }
+        </style>"""
+    )
+
+
+def _sidebar(ls: LayerSet, lang: Lang) -> None:
+    catalog = ls.catalog
+    with st.sidebar:
+        st.radio(ui("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
+        query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
+        hits = search(ls, query) if query else []
+        if query and not hits:
+            st.caption(ui("no_results", lang))
+        if hits:
+            st.selectbox(
+                ui("search_results", lang),
+                hits,
+                index=None,
+                key="search_pick",
+                format_func=lambda h: f"{h.name_zh} · {h.name_en} — {catalog.layer(h.layer_id).title.get(lang)}",
+                on_change=_on_search_pick,
+            )
+        st.subheader(ui("layers", lang))
+        for group_id, group_title in catalog.groups:
+            specs = [s for s in catalog.layers if s.group == group_id]
+            if not specs:
+                continue
+            st.markdown(f"**{_md(group_title.get(lang))}**")
+            for spec in specs:
+                swatch, toggle = st.columns([1, 6], gap="small", vertical_alignment="center")
+                # swatches_html escapes every style value that comes from the catalog
+                swatch.html(f'<div class="yq-swatch">{swatches_html(spec)}</div>')
+                error = ls.errors.get(spec.id)
+                toggle.checkbox(spec.title.get(lang), key=f"show_{spec.id}", disabled=error is not None,
+                                help=spec.description.get(lang))
+                if error is not None:
+                    st.error(f"{ui('layer_error', lang)}: {error.summary}")
+
+
+def _summary(ls: LayerSet, lang: Lang) -> None:
+    figures = summary(ls)
+    cols = st.columns(5)
+    cols[0].metric(ui("units_identified", lang), f"{figures.confirmed_units} / {figures.plan_units}")
+    cols[1].metric(ui("units_inferred", lang), f"{figures.inferred_units}")
+    cols[2].metric(ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}")
+    cols[3].metric(ui("border_length", lang), f"{figures.border_km:,.0f}")
+    cols[4].metric(ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang),
+                   f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}")
+
+
+def _details(ls: LayerSet, lang: Lang) -> None:
+    st.subheader(ui("details", lang))
+    selection = st.session_state.selection
+    if not selection:
+        st.caption(ui("click_hint", lang))
+        return
+    details = feature_details(ls, *selection, lang)
+    if details is None:
+        st.caption(ui("click_hint", lang))
+        return
+    st.markdown(f"### {_md(details.name)}")
+    st.caption(f"{details.other_name} · {details.layer_title}")
+    st.dataframe(pd.DataFrame(details.rows, columns=["", " "]), hide_index=True, width="stretch")
+    for label, names in details.relations:
+        value = "、".join(names) if lang == "zh" else ", ".join(names)
+        st.markdown(f"**{_md(label)}**: {_md(value or ui('none', lang))}")
+    if details.sources:
+        st.dataframe(
+            pd.DataFrame(details.sources, columns=[ui("sources", lang), "URL"]),
+            hide_index=True,
+            width="stretch",
+            column_config={"URL": st.column_config.LinkColumn("URL")},
+        )
+    st.button(ui("clear_selection", lang), on_click=_on_clear)
+
+
+def main() -> None:
+    ls = layers()
+    _init_state(ls)
+    lang: Lang = st.session_state.lang
+    _css()
+    visible = _visible(ls)
+    _handle_click(ls, visible)
+    visible = _visible(ls)
+    _sidebar(ls, lang)
+    visible = _visible(ls)
+    catalog = ls.catalog
+
+    st.title(catalog.title.get(lang))
+    st.caption(catalog.boundary_statement.get(lang))
+    _summary(ls, lang)
+
+    map_col, detail_col = st.columns([3, 1.2])
+    view = st.session_state.view
+    state = MapState(visible=visible, lang=lang, selection=st.session_state.selection)
+    with map_col:
+        st_folium(
+            base_map(),
+            key=MAP_KEY,
+            height=700,
+            use_container_width=True,
+            feature_group_to_add=overlay_groups(ls, state),
+            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+            center=view[0] if view else None,
+            zoom=view[1] if view else None,
+        )
+        today = dt.date.today().isoformat()
+        st.download_button(
+            ui("download_html", lang),
+            data=lambda: cached_export(visible, lang, state.selection, view[0] if view else None,
+                                       view[1] if view else None, today),
+            file_name=f"yuqian-map-{today}.html",
+            mime="text/html",
+            icon=":material/download:",
+        )
+    with detail_col:
+        _details(ls, lang)
+
+    with st.expander(ui("unknown_title", lang), expanded=False):
+        st.markdown(_md(catalog.unknown_note.get(lang)))
+        parks = ls.frame("parks")
+        if parks is not None:
+            unlocated = parks[parks.geometry.isna()]
+            key = "name_zh" if lang == "zh" else "name_en"
+            st.markdown("\n".join(f"- {_md(n)}" for n in unlocated[key]))
+    with st.expander(ui("table", lang), expanded=False):
+        table = cached_table(visible, lang)
+        st.dataframe(table, hide_index=True, width="stretch")
+        c1, c2 = st.columns(2)
+        c1.download_button(ui("download_csv", lang), data=table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name="yuqian-visible-features.csv", mime="text/csv")
+        c2.download_button(ui("download_geojson", lang), data=cached_geojson(visible),
+                           file_name="yuqian-visible-features.geojson", mime="application/geo+json")
+
+
+main()
