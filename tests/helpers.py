@@ -1,0 +1,37 @@
+"""Small helpers shared by tests: hostile input and HTML inspection."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+XSS_IMG = '<img src=x onerror="window.__xss=1">'
+XSS_SCRIPT = '</script><script>window.__xss=2</script>'
+EXTERNAL_ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["\']?(?:https?:)?//', re.IGNORECASE)
+
+
+def normalise(html: str) -> str:
+    """Collapse whitespace, so fragments can be matched regardless of template indentation."""
+    return re.sub(r"\s+", " ", html)
+
+
+def hostile_geojson(path: Path) -> Path:
+    """A user's GeoJSON file whose property values are HTML and script."""
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": XSS_IMG, "note": XSS_SCRIPT},
+                "geometry": {"type": "Point", "coordinates": [106.9, 28.5]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"name": "安全的名字", "note": "&amp; stays text"},
+                "geometry": {"type": "Point", "coordinates": [107.2, 28.1]},
+            },
+        ],
+    }
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path

@@ -1,0 +1,108 @@
+"""Search, details, click resolution and summary figures."""
+
+from __future__ import annotations
+
+import shapely
+
+from geo.details import feature_details, features_geojson, features_table, resolve_click, split_sources, summary
+from geo.search import search, view_for
+
+
+def _names(hits):
+    return [h.name_zh for h in hits]
+
+
+def test_search_zunyi_offers_its_districts(layerset):
+    names = _names(search(layerset, "遵义"))
+    for district in ("红花岗区", "汇川区", "播州区"):
+        assert district in names
+    assert names[0] == "遵义"  # the exact name first
+
+
+def test_search_by_english_and_partial_name(layerset):
+    assert "遵义" in _names(search(layerset, "zunyi"))
+    assert "綦江区（含万盛经开区）" in _names(search(layerset, "綦江"))
+    hits = search(layerset, "Qijiang")
+    assert {h.layer_id for h in hits} >= {"scope_yanxian", "stations"}
+    assert search(layerset, "no such place") == []
+    assert search(layerset, "   ") == []
+
+
+def test_search_finds_parks_corridors_and_context_counties(layerset):
+    assert ("parks", "lj_guoyuan") in [h.key for h in search(layerset, "果园港")]
+    assert ("rail", "yugui") in [h.key for h in search(layerset, "渝贵铁路")]
+    # a county that is a zone unit resolves to its scope layer, not the context layer
+    keys = [h.key for h in search(layerset, "汇川")]
+    assert ("scope_yanxian", "520303") in keys and ("counties", "520303") not in keys
+    assert ("counties", "520102") in [h.key for h in search(layerset, "南明")]
+
+
+def test_details_of_a_core_county(layerset):
+    d = feature_details(layerset, "scope_yanxian", "520303", "zh")
+    assert d.name == "汇川区" and d.other_name == "Huichuan District"
+    rows = dict(d.rows)
+    assert rows["角色"] == "沿线（推断）"
+    assert rows["纳入依据"] == "方案公开文本点名"
+    assert 1400 < float(rows["面积 (km²，等积投影)"].replace(",", "")) < 1600
+    relations = dict(d.relations)
+    assert "渝贵铁路" in relations["穿过的交通走廊"]
+    assert "一核：核心区" in relations["所属布局要素"]
+    assert len(d.sources) == 2 and all(url.startswith(("https://", "http://")) for _, url in d.sources)
+
+
+def test_details_list_parks_inside_a_host_district(layerset):
+    d = feature_details(layerset, "pole_hosts", "500105", "en")
+    assert "Guoyuan Port" in dict(d.relations)["Parks in it"]
+
+
+def test_details_of_an_unlocated_park_say_so(layerset):
+    d = feature_details(layerset, "parks", "ga_ic", "en")
+    assert not d.located
+    assert any("not known" in value for _, value in d.rows)
+
+
+def test_details_of_a_line_list_the_units_it_crosses(layerset):
+    d = feature_details(layerset, "rail", "yugui", "zh")
+    crossed = dict(d.relations)["成员单位"]
+    assert "桐梓县" in crossed and "綦江区（含万盛经开区）" in crossed
+
+
+def test_click_resolves_points_before_polygons(layerset):
+    visible = ("stations", "scope_yanxian", "counties")
+    assert resolve_click(layerset, visible, 29.0263, 106.6587) == ("stations", "qijiangdong")
+    assert resolve_click(layerset, visible, 28.6, 106.75) == ("scope_yanxian", "500110")
+    # a layer that is off cannot be clicked
+    assert resolve_click(layerset, ("counties",), 29.0263, 106.6587) == ("counties", "500110")
+    assert resolve_click(layerset, visible, 40.0, 116.4) is None
+
+
+def test_click_uses_the_tooltip_text_to_disambiguate(layerset):
+    visible = ("scope_yanxian", "counties", "core")
+    assert resolve_click(layerset, visible, 28.6, 106.75, "一核：核心区 面积") == ("core", "core")
+
+
+def test_summary_figures(layerset):
+    s = summary(layerset)
+    assert (s.confirmed_units, s.plan_units, s.inferred_units) == (17, 25, 6)
+    assert 740 < s.border_km < 800
+    assert s.rail_open_km > s.rail_planned_km > 0
+    assert 25_000 < s.confirmed_area_km2 < 40_000
+
+
+def test_table_and_geojson_of_visible_layers(layerset):
+    table = features_table(layerset, ("rail", "parks"), "en")
+    assert len(table) == 6 + 14
+    assert set(table["layer"]) == {"Railways", "Parks, ports, bonded zones"}
+    text = features_geojson(layerset, ("rail",))
+    assert text.count('"layer":"rail"') == 6
+
+
+def test_view_for_a_polygon_centres_inside_it(layerset):
+    geom = layerset.frame("scope_yanxian").set_index("id").loc["500110"].geometry
+    (lat, lon), zoom = view_for(geom)
+    assert geom.contains(shapely.Point(lon, lat)) and 8 <= zoom <= 10
+
+
+def test_split_sources_keeps_only_web_links():
+    assert split_sources("A https://a.cn/x; B http://b.cn") == [("A", "https://a.cn/x"), ("B", "http://b.cn")]
+    assert split_sources("just text") == [("just text", "")]

@@ -1,0 +1,101 @@
+"""The exported HTML file and the `python -m geo export` command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from geo.catalog import load_catalog
+from geo.export import export_html
+from geo.mapview import MapState
+from tests.helpers import EXTERNAL_ASSET, XSS_IMG, hostile_geojson
+
+ROOT = Path(__file__).resolve().parent.parent
+ONE_MB = 1_000_000
+
+
+def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_export_of_all_layers_is_self_contained_and_under_1_mb(layerset):
+    html = export_html(layerset, MapState(visible=layerset.catalog.layer_ids), when=dt.date(2026, 11, 26))
+    assert len(html.encode("utf-8")) < ONE_MB
+    assert not EXTERNAL_ASSET.search(html)
+    assert "data:text/javascript" not in html  # inlined as text, not links
+    assert html.count("<script") == html.count("</script>")
+    assert re.search(r"<script>\s*/\* @preserve\s*\* Leaflet 1\.9\.3", html)
+
+
+def test_export_carries_title_sources_boundary_statement_and_date(layerset):
+    html = export_html(layerset, MapState(visible=("rail", "counties"), lang="en"), when=dt.date(2026, 11, 26))
+    assert "<title>Chongqing–Guizhou Cooperation Pilot Demonstration Zone · 2026-11-26</title>" in html
+    assert '<html lang="en">' in html
+    assert "Schematic map, not an authority on boundaries." in html
+    assert "Exported: 2026-11-26" in html
+    assert "Railways<\\/b>: Chinanews, CNR" in html  # the layer's source in the info panel
+    assert "© OpenStreetMap contributors, ODbL." in html
+    assert "L.control.layers(" in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("layers", [None, "scope_yanxian,scope_yanbian,poles", "rail,stations,highways,border",
+                                    "core,belt,pieces,axis", "parks,links,pole_hosts"])
+def test_cli_exports_each_combination(tmp_path, lang, layers):
+    out = tmp_path / "map.html"
+    args = ["export", str(out), "--lang", lang, "--basemap", "offline"]
+    if layers:
+        args += ["--layers", layers]
+    result = _cli(*args)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    wanted = layers.split(",") if layers else list(load_catalog().default_visible())
+    registered = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', html)
+    assert sorted(set(registered)) == sorted(wanted)
+    assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in html
+    assert str(out) in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--layers", "rail,nope"], "unknown layer id(s) nope"),
+        (["--layers", ","], "unknown layer id(s) (none given)"),
+        (["--lang", "fr"], "invalid choice: 'fr'"),
+        (["--basemap", "google"], "unknown basemap"),
+        (["--view", "overview"], "no preset views are defined yet"),
+        (["--extra-layer", "does/not/exist.geojson"], "exist.geojson: cannot be read"),
+    ],
+)
+def test_cli_bad_arguments_give_one_line_and_exit_2(tmp_path, args, message):
+    out = tmp_path / "map.html"
+    result = _cli("export", str(out), *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0]
+    assert not out.exists()
+
+
+def test_cli_rejects_malformed_extra_layer(tmp_path):
+    bad = tmp_path / "broken.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    result = _cli("export", str(tmp_path / "m.html"), "--extra-layer", str(bad))
+    assert result.returncode == 2
+    assert "broken.geojson: not valid JSON" in result.stderr
+
+
+def test_cli_extra_layer_is_escaped_in_the_export(tmp_path):
+    hostile = hostile_geojson(tmp_path / "hostile.geojson")
+    out = tmp_path / "m.html"
+    result = _cli("export", str(out), "--layers", "rail", "--extra-layer", str(hostile), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert XSS_IMG not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=" in html
+    assert "My layer: hostile.geojson" in html

@@ -1,0 +1,112 @@
+"""Tier 2: the folium map object and fragments of its rendered HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import folium
+import pytest
+import shapely
+from shapely.geometry import shape
+
+from geo import geojson_io
+from geo.mapview import CatalogGroup, Legend, MapState, build_map, legend_config, overlay_groups
+from geo.userlayers import load_user_geojson, with_layer
+from tests.helpers import EXTERNAL_ASSET, XSS_IMG, XSS_SCRIPT, hostile_geojson, normalise
+
+
+def _groups(m: folium.Map) -> list[str]:
+    return [c.layer_id for c in m._children.values() if isinstance(c, CatalogGroup)]
+
+
+def _legend_layers(m: folium.Map) -> list[str]:
+    legend = next(c for c in m._children.values() if isinstance(c, Legend))
+    return list(json.loads(legend.config_js)["entries"])
+
+
+def test_map_has_exactly_the_visible_layers_and_legend_entries(layerset):
+    state = MapState(visible=("rail", "scope_yanxian", "parks"), lang="zh")
+    m = build_map(layerset, state)
+    assert sorted(_groups(m)) == ["parks", "rail", "scope_yanxian"]
+    assert sorted(_legend_layers(m)) == ["parks", "rail", "scope_yanxian"]
+    m2 = build_map(layerset, MapState(visible=("scope_yanxian", "parks"), lang="zh"))
+    assert "rail" not in _groups(m2) and "rail" not in _legend_layers(m2)
+
+
+def test_polygons_are_drawn_below_lines_and_points(layerset):
+    m = build_map(layerset, MapState(visible=("parks", "rail", "counties", "scope_yanbian"), lang="zh"))
+    assert _groups(m) == ["counties", "scope_yanbian", "rail", "parks"]
+
+
+def test_rendered_map_loads_nothing_from_other_hosts(layerset):
+    html = build_map(layerset, MapState(visible=layerset.catalog.layer_ids)).get_root().render()
+    assert not EXTERNAL_ASSET.search(html)
+    assert "cdn.jsdelivr" not in html and "code.jquery" not in html and "cdnjs" not in html
+    assert 'src="data:text/javascript;base64,' in html  # Leaflet itself, from the installed package
+
+
+def test_legend_and_tooltips_follow_the_language(layerset):
+    zh = build_map(layerset, MapState(visible=("rail",), lang="zh")).get_root().render()
+    en = build_map(layerset, MapState(visible=("rail",), lang="en")).get_root().render()
+    assert "铁路（规划，示意）" in zh and "Railway (planned, schematic)" in en
+    # inside the embedded JSON every "</" is written "<\/" so no value can close the script
+    assert "<b>渝贵铁路<\\/b>" in zh and "<b>Chongqing–Guiyang Railway<\\/b>" in en
+    assert "状态: 已通车" in zh and "Status: open" in en
+
+
+def test_legend_marks_low_confidence_only_where_present(layerset):
+    config = legend_config(layerset, ("scope_yanbian", "scope_yanxian"), "zh")
+    assert config["lowConfidence"] == {"scope_yanbian": True, "scope_yanxian": False}
+    assert "低可信度" in config["lowHtml"]
+    assert "示意图，不作为权属争议依据" in config["footerHtml"]
+
+
+def test_hostile_property_values_are_escaped_everywhere(layerset, tmp_path):
+    spec, frame = load_user_geojson(hostile_geojson(tmp_path / "hostile.geojson"))
+    layers = with_layer(layerset, spec, frame)
+    html = build_map(layers, MapState(visible=(spec.id,), lang="en")).get_root().render()
+    assert XSS_IMG not in html
+    assert "<img src=x" not in html
+    assert XSS_SCRIPT not in html and "<script>window.__xss" not in html
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in html
+    # the only </script> tags are the ones closing real script blocks
+    assert html.count("</script>") == html.count("<script")
+
+
+def test_overlay_groups_end_with_the_legend_and_carry_the_selection(layerset):
+    state = MapState(visible=("scope_yanxian",), lang="zh", selection=("scope_yanxian", "500110"))
+    groups = overlay_groups(layerset, state)
+    assert [getattr(g, "layer_id", None) for g in groups[:2]] == ["scope_yanxian", "_selection"]
+    tail = list(groups[-1]._children.values())
+    assert isinstance(tail[0], Legend)
+
+
+def test_base_map_is_identical_between_builds(layerset):
+    """The dashboard relies on it: streamlit-folium remounts when the base map's script changes."""
+    from streamlit_folium import _get_map_string
+
+    from geo.mapview import base_map
+
+    assert _get_map_string(base_map()) == _get_map_string(base_map())
+
+
+@pytest.mark.parametrize("layer_id", ["counties", "rail", "border", "pieces"])
+def test_browser_encoding_round_trips_the_stored_geometry(layerset, layer_id):
+    for geom in layerset.frame(layer_id).geometry:
+        decoded = shape(geojson_io.decode_geometry(geojson_io.encode_geometry(geom)))
+        assert shapely.equals_exact(shapely.normalize(decoded), shapely.normalize(geom), tolerance=1e-9)
+
+
+def test_browser_encoding_is_smaller(layerset):
+    geoms = list(layerset.frame("counties").geometry)
+    plain = sum(len(json.dumps(geojson_io.geometry_json(g), separators=(",", ":"))) for g in geoms)
+    encoded = sum(len(json.dumps(geojson_io.encode_geometry(g), separators=(",", ":"))) for g in geoms)
+    assert encoded < 0.6 * plain
+
+
+def test_unlocated_parks_are_not_drawn(layerset):
+    html = normalise(build_map(layerset, MapState(visible=("parks",), lang="zh")).get_root().render())
+    assert "果园港" in html
+    assert "贵安集成电路产业园" not in html  # listed in the table and details, no point on the map
+    assert len(re.findall(r'"_tip":', html)) == 8
