@@ -25,8 +25,9 @@ from geo.search import Hit, feature_geometry, search, view_for
 MAP_KEY = "map"
 LANG_NAMES = {"zh": "中文", "en": "English"}
 
-st.set_page_config(page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="expanded"
+)
 
 
 # --- cache wrappers -----------------------------------------------------------------------
@@ -39,8 +40,14 @@ def layers() -> LayerSet:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_export(visible: tuple[str, ...], lang: Lang, selection: tuple[str, str] | None,
-                  center: tuple[float, float] | None, zoom: int | None, day: str) -> bytes:
+def cached_export(
+    visible: tuple[str, ...],
+    lang: Lang,
+    selection: tuple[str, str] | None,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    day: str,
+) -> bytes:
     """The self-contained HTML of one view (the day is part of the key: the file is dated)."""
     state = MapState(visible=visible, lang=lang, selection=selection)
     html = export_html(layers(), state, center=center, zoom=zoom, when=dt.date.fromisoformat(day))
@@ -101,8 +108,9 @@ def _handle_click(ls: LayerSet, visible: tuple[str, ...]) -> None:
     if not click or click == st.session_state.last_click:
         return
     st.session_state.last_click = click
-    key = resolve_click(ls, visible, float(click["lat"]), float(click["lng"]),
-                        returned.get("last_object_clicked_tooltip"))
+    key = resolve_click(
+        ls, visible, float(click["lat"]), float(click["lng"]), returned.get("last_object_clicked_tooltip")
+    )
     if key is not None:
         _select(ls, key, zoom_to=False)
 
@@ -154,8 +162,12 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
                 # swatches_html escapes every style value that comes from the catalog
                 swatch.html(f'<div class="yq-swatch">{swatches_html(spec)}</div>')
                 error = ls.errors.get(spec.id)
-                toggle.checkbox(spec.title.get(lang), key=f"show_{spec.id}", disabled=error is not None,
-                                help=spec.description.get(lang))
+                toggle.checkbox(
+                    spec.title.get(lang),
+                    key=f"show_{spec.id}",
+                    disabled=error is not None,
+                    help=spec.description.get(lang),
+                )
                 if error is not None:
                     st.error(f"{ui('layer_error', lang)}: {error.summary}")
 
@@ -167,8 +179,10 @@ def _summary(ls: LayerSet, lang: Lang) -> None:
     cols[1].metric(ui("units_inferred", lang), f"{figures.inferred_units}")
     cols[2].metric(ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}")
     cols[3].metric(ui("border_length", lang), f"{figures.border_km:,.0f}")
-    cols[4].metric(ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang),
-                   f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}")
+    cols[4].metric(
+        ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang),
+        f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}",
+    )
 
 
 def _details(ls: LayerSet, lang: Lang) -> None:
@@ -230,8 +244,9 @@ def main() -> None:
         today = dt.date.today().isoformat()
         st.download_button(
             ui("download_html", lang),
-            data=lambda: cached_export(visible, lang, state.selection, view[0] if view else None,
-                                       view[1] if view else None, today),
+            data=lambda: cached_export(
+                visible, lang, state.selection, view[0] if view else None, view[1] if view else None, today
+            ),
             file_name=f"yuqian-map-{today}.html",
             mime="text/html",
             icon=":material/download:",
@@ -250,10 +265,18 @@ def main() -> None:
         table = cached_table(visible, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
-        c1.download_button(ui("download_csv", lang), data=table.to_csv(index=False).encode("utf-8-sig"),
-                           file_name="yuqian-visible-features.csv", mime="text/csv")
-        c2.download_button(ui("download_geojson", lang), data=cached_geojson(visible),
-                           file_name="yuqian-visible-features.geojson", mime="application/geo+json")
+        c1.download_button(
+            ui("download_csv", lang),
+            data=table.to_csv(index=False).encode("utf-8-sig"),
+            file_name="yuqian-visible-features.csv",
+            mime="text/csv",
+        )
+        c2.download_button(
+            ui("download_geojson", lang),
+            data=cached_geojson(visible),
+            file_name="yuqian-visible-features.geojson",
+            mime="application/geo+json",
+        )
 
 
 main()

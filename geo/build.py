@@ -77,9 +77,7 @@ class _Context:
             sources=self.sources,
             key="id",
         )
-        self.corridor_points = read_csv(
-            tables_dir / "corridor_points.csv", required=("corridor_id", "seq", "point_id")
-        )
+        self.corridor_points = read_csv(tables_dir / "corridor_points.csv", required=("corridor_id", "seq", "point_id"))
         self.parks = read_csv(
             tables_dir / "parks.csv",
             required=("id", "name_zh", "name_en", "new_area", "focus_zh", "focus_en", "pairing", "geometry_note"),
@@ -98,7 +96,8 @@ class _Context:
         for row in self.units:
             adcode = row["within"] or row["id"]
             if adcode not in self.counties:
-                raise ValueError(f"{tables_dir / 'units.csv'}: unit {row['id']!r}: adcode {adcode} not in the boundaries")
+                where = f"{tables_dir / 'units.csv'}: unit {row['id']!r}"
+                raise ValueError(f"{where}: adcode {adcode} is not in the boundary data")
 
     def _points(self) -> dict[str, _Point]:
         out: dict[str, _Point] = {}
@@ -187,8 +186,14 @@ def _axis(ctx: _Context) -> list[dict[str, Any]]:
     spec = ctx.layout["axis"]
     names = {c["id"]: c["name_zh"] for c in ctx.corridors}
     geom = _line_through(ctx, spec["points"])
-    row = {"id": "axis", "name_zh": spec["name_zh"], "name_en": spec["name_en"], "source": spec["source"],
-           "confidence": spec["confidence"], "geometry_note": spec["geometry_note"]}
+    row = {
+        "id": "axis",
+        "name_zh": spec["name_zh"],
+        "name_en": spec["name_en"],
+        "source": spec["source"],
+        "confidence": spec["confidence"],
+        "geometry_note": spec["geometry_note"],
+    }
     extra = {
         "members": "、".join(ctx.points[p].name_zh for p in spec["points"]),
         "corridors": ";".join(spec["corridors"]),
@@ -203,8 +208,14 @@ def _axis(ctx: _Context) -> list[dict[str, Any]]:
 def _layout_polygon(ctx: _Context, element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
     members = spec["members"]
     geom = ctx.union(members)
-    row = {"id": element_id, "name_zh": spec["name_zh"], "name_en": spec["name_en"], "source": spec["source"],
-           "confidence": spec["confidence"], "geometry_note": spec["geometry_note"]}
+    row = {
+        "id": element_id,
+        "name_zh": spec["name_zh"],
+        "name_en": spec["name_en"],
+        "source": spec["source"],
+        "confidence": spec["confidence"],
+        "geometry_note": spec["geometry_note"],
+    }
     extra = {
         "members": "、".join(ctx.counties[m].name_zh for m in members),
         "member_ids": ";".join(members),
@@ -313,9 +324,7 @@ def _counties(ctx: _Context) -> list[dict[str, Any]]:
 
 
 def _province_geoms(ctx: _Context) -> dict[str, BaseGeometry]:
-    return {
-        code: ctx.union([a for a in ctx.counties if a.startswith(code)]) for code in boundaries.PROVINCES
-    }
+    return {code: ctx.union([a for a in ctx.counties if a.startswith(code)]) for code in boundaries.PROVINCES}
 
 
 def _provinces(ctx: _Context) -> list[dict[str, Any]]:
@@ -323,8 +332,16 @@ def _provinces(ctx: _Context) -> list[dict[str, Any]]:
     regions = boundaries.neighbour_provinces()
     # Simplify the neighbours as one coverage so their shared edges stay shared.
     simplified = shapely.coverage_simplify([r.geometry for r in regions], tolerance=0.03)
-    english = {"50": "Chongqing", "52": "Guizhou", "51": "Sichuan", "42": "Hubei", "43": "Hunan",
-               "61": "Shaanxi", "53": "Yunnan", "45": "Guangxi Zhuang Autonomous Region"}
+    english = {
+        "50": "Chongqing",
+        "52": "Guizhou",
+        "51": "Sichuan",
+        "42": "Hubei",
+        "43": "Hunan",
+        "61": "Shaanxi",
+        "53": "Yunnan",
+        "45": "Guangxi Zhuang Autonomous Region",
+    }
     features = []
     for region, simple in zip(regions, simplified, strict=True):
         code = region.adcode[:2]
@@ -338,8 +355,10 @@ def _provinces(ctx: _Context) -> list[dict[str, Any]]:
             "source": ctx.cite(TDT),
             "confidence": "high",
             "geometry_note": (
-                "Union of its counties (天地图)." if is_own
-                else "Simplified for context (coverage simplification, tolerance 0.03°); edges with 重庆/贵州 may differ from the county edges by a few km."
+                "Union of its counties (天地图)."
+                if is_own
+                else "Simplified for context (coverage simplification, tolerance 0.03°); "
+                "edges with 重庆/贵州 may differ from the county edges by a few km."
             ),
         }
         features.append(geojson_io.feature(props, geom))

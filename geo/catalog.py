@@ -299,9 +299,7 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CatalogError(path, [f"not valid TOML: {exc}"]) from None
 
-    fields = {
-        name: _text(value, f"fields.{name}", problems) for name, value in dict(raw.get("fields", {})).items()
-    }
+    fields = {name: _text(value, f"fields.{name}", problems) for name, value in dict(raw.get("fields", {})).items()}
     values = {
         fname: {str(k): _text(v, f"values.{fname}.{k}", problems) for k, v in dict(table).items()}
         for fname, table in dict(raw.get("values", {})).items()

@@ -51,8 +51,10 @@ def _export(args: argparse.Namespace) -> int:
         visible = [i.strip() for i in args.layers.split(",") if i.strip()]
         unknown = [i for i in visible if i not in catalog.layer_ids]
         if unknown or not visible:
-            raise _Usage(f"--layers: unknown layer id(s) {', '.join(unknown) or '(none given)'}; "
-                         f"known: {', '.join(catalog.layer_ids)}")
+            raise _Usage(
+                f"--layers: unknown layer id(s) {', '.join(unknown) or '(none given)'}; "
+                f"known: {', '.join(catalog.layer_ids)}"
+            )
     for path in args.extra_layer:
         try:
             spec, frame = load_user_geojson(path)
@@ -94,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("--view", help="a preset view id")
     p_export.add_argument("--basemap", default="offline", help="basemap id (default: offline)")
     p_export.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p_export.add_argument("--extra-layer", action="append", default=[], metavar="PATH",
-                          help="add a GeoJSON file of your own as a layer (repeatable)")
+    p_export.add_argument(
+        "--extra-layer",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="add a GeoJSON file of your own as a layer (repeatable)",
+    )
     p_export.set_defaults(func=_export)
     try:
         args = parser.parse_args(argv)

@@ -75,8 +75,9 @@ def _names(layerset: LayerSet, layer_id: str, lang: Lang, mask: Any) -> list[str
     return [str(v) for v in frame.loc[mask(frame), key]]
 
 
-def _relations(layerset: LayerSet, layer_id: str, props: dict[str, Any], geom: BaseGeometry,
-               lang: Lang) -> list[tuple[str, list[str]]]:
+def _relations(
+    layerset: LayerSet, layer_id: str, props: dict[str, Any], geom: BaseGeometry, lang: Lang
+) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     kind = geom.geom_type
     if kind in ("Polygon", "MultiPolygon"):
@@ -84,14 +85,19 @@ def _relations(layerset: LayerSet, layer_id: str, props: dict[str, Any], geom: B
         for corridor in _CORRIDORS:
             crossing += _names(layerset, corridor, lang, lambda f: f.geometry.intersects(geom))
         out.append((ui("corridors_crossing", lang), crossing))
-        out.append((ui("parks_inside", lang), _names(
-            layerset, "parks", lang, lambda f: f.geometry.notna() & f.geometry.within(geom))))
+        out.append(
+            (
+                ui("parks_inside", lang),
+                _names(layerset, "parks", lang, lambda f: f.geometry.notna() & f.geometry.within(geom)),
+            )
+        )
         adcode = str(props.get("adcode") or "")
         layout = []
         for element in _LAYOUT:
             if adcode:
-                layout += _names(layerset, element, lang,
-                                 lambda f: f["member_ids"].str.split(";").map(lambda ids: adcode in ids))
+                layout += _names(
+                    layerset, element, lang, lambda f: f["member_ids"].str.split(";").map(lambda ids: adcode in ids)
+                )
             elif element != layer_id:
                 layout += _names(layerset, element, lang, lambda f: f.geometry.contains(geom.representative_point()))
         layout += _names(layerset, "axis", lang, lambda f: f.geometry.intersects(geom))
@@ -132,7 +138,8 @@ def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: La
     elif geom is not None and geom.geom_type in ("LineString", "MultiLineString"):
         rows.append((catalog.fields["length_km_computed"].get(lang), f"{length_km(geom):,.1f}"))
     if geom is None:
-        rows.append((catalog.fields["geometry_note"].get(lang), str(props.get("geometry_note") or ui("not_known", lang))))
+        note = str(props.get("geometry_note") or ui("not_known", lang))
+        rows.append((catalog.fields["geometry_note"].get(lang), note))
     return Details(
         layer_id=layer_id,
         feature_id=str(feature_id),
@@ -146,8 +153,9 @@ def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: La
     )
 
 
-def resolve_click(layerset: LayerSet, visible: tuple[str, ...], lat: float, lon: float,
-                  tooltip: str | None = None) -> tuple[str, str] | None:
+def resolve_click(
+    layerset: LayerSet, visible: tuple[str, ...], lat: float, lon: float, tooltip: str | None = None
+) -> tuple[str, str] | None:
     """The feature a click at (lat, lon) meant: points before lines before the smallest polygon.
 
     streamlit-folium returns only the click position and the tooltip's text; when the

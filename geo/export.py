@@ -12,13 +12,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 
+from branca.element import Figure
+from folium.template import Template
+
 from geo.catalog import Catalog
 from geo.i18n import Lang, ui
 from geo.layers import LayerSet
-from geo.mapview import MapState, _MapScript, _js, build_map
+from geo.mapview import MapState, _js, _MapScript, build_map
 from geo.popups import esc
-
-from folium.template import Template
 
 _DATA_SCRIPT = re.compile(r'<script src="data:text/javascript;base64,([A-Za-z0-9+/=]+)"></script>')
 _DATA_STYLE = re.compile(r'<link rel="stylesheet" href="data:text/css;base64,([A-Za-z0-9+/=]+)"/>')
@@ -65,7 +66,7 @@ def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: d
         f"<h1>{esc(catalog.title.get(lang))}</h1>{caption_html}"
         f'<div class="yq-meta yq-boundary">{esc(catalog.boundary_statement.get(lang))}</div>'
         f'<div class="yq-meta">{esc(catalog.unknown_note.get(lang))}</div>'
-        f'<details><summary>{esc(ui("sources", lang))}</summary><ul>{sources}{user_items}</ul></details>'
+        f"<details><summary>{esc(ui('sources', lang))}</summary><ul>{sources}{user_items}</ul></details>"
         f'<div class="yq-meta yq-date">{esc(ui("exported", lang))}: {when.isoformat()}</div>'
     )
 
@@ -106,6 +107,7 @@ def export_html(
     shown = [i for i in layerset.available if i in set(state.visible)]
     InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption)).add_to(m)
     root = m.get_root()
+    assert isinstance(root, Figure)
     root.title = esc(f"{layerset.catalog.title.get(state.lang)} · {when.isoformat()}")
     html = root.render()
     html = html.replace("<html>", f'<html lang="{"zh-CN" if state.lang == "zh" else "en"}">', 1)

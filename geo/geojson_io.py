@@ -50,10 +50,7 @@ def feature(props: Mapping[str, Any], geom: BaseGeometry | None) -> dict[str, An
 
 def dumps(features: Iterable[Mapping[str, Any]], *, name: str) -> str:
     """Serialise features as a FeatureCollection, one feature per line."""
-    lines = [
-        json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-        for f in features
-    ]
+    lines = [json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features]
     head = json.dumps({"type": "FeatureCollection", "name": name}, ensure_ascii=False)[:-1]
     body = ",\n".join(lines)
     return f'{head}, "features": [\n{body}\n]}}\n'

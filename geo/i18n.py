@@ -56,15 +56,13 @@ def localized(props: Mapping[str, Any], field: str, lang: Lang) -> Any:
 
 # Strings of the user interface (the data's strings live in layers/).
 UI: dict[str, Text] = {
-    "app_title": Text("渝黔合作先行示范区 · 交互地图", "Chongqing–Guizhou Cooperation Pilot Zone · interactive map"),
     "language": Text("语言 / Language", "Language / 语言"),
     "layers": Text("图层", "Layers"),
     "search": Text("搜索区县、车站、园区、线路", "Search counties, stations, parks, corridors"),
     "search_results": Text("搜索结果", "Results"),
     "no_results": Text("没有匹配项", "No match"),
     "details": Text("要素详情", "Feature details"),
-    "click_hint": Text("点击地图上的要素查看详情，或使用搜索。", "Click a feature on the map, or search, to see its details."),
-    "summary": Text("概况", "Summary"),
+    "click_hint": Text("点击地图上的要素查看详情，或使用搜索。", "Click a feature on the map, or search, for details."),
     "units_identified": Text("已确认单位 / 方案总数", "Units confirmed / in the plan"),
     "units_inferred": Text("推断的沿边区县", "Border units inferred"),
     "zone_area": Text("已知范围面积 (km²)", "Area of known units (km²)"),

@@ -15,8 +15,21 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.layers import LayerSet
 
-SEARCHABLE = ("poles", "scope_yanxian", "scope_yanbian", "pole_hosts", "axis", "core", "belt", "pieces",
-              "rail", "stations", "highways", "parks", "counties")
+SEARCHABLE = (
+    "poles",
+    "scope_yanxian",
+    "scope_yanbian",
+    "pole_hosts",
+    "axis",
+    "core",
+    "belt",
+    "pieces",
+    "rail",
+    "stations",
+    "highways",
+    "parks",
+    "counties",
+)
 _SCOPE = ("scope_yanxian", "scope_yanbian", "pole_hosts")
 
 
@@ -55,10 +68,7 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
     if not query:
         return []
     scope_ids = {
-        str(fid)
-        for layer_id in _SCOPE
-        if (frame := layerset.frame(layer_id)) is not None
-        for fid in frame["id"]
+        str(fid) for layer_id in _SCOPE if (frame := layerset.frame(layer_id)) is not None for fid in frame["id"]
     }
     hits: list[Hit] = []
     for layer_id in SEARCHABLE:

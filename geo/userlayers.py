@@ -21,8 +21,11 @@ _POPUP_FIELDS_MAX = 20
 
 def _geometry_kind(frame: gpd.GeoDataFrame, path: Path) -> str:
     types = set(frame.geometry.dropna().geom_type)
-    for kind, members in (("point", {"Point", "MultiPoint"}), ("line", {"LineString", "MultiLineString"}),
-                          ("polygon", {"Polygon", "MultiPolygon"})):
+    for kind, members in (
+        ("point", {"Point", "MultiPoint"}),
+        ("line", {"LineString", "MultiLineString"}),
+        ("polygon", {"Polygon", "MultiPolygon"}),
+    ):
         if types and types <= members:
             return kind
     if not types:
@@ -52,7 +55,8 @@ def load_user_geojson(path: Path | str, *, layer_id: str | None = None) -> tuple
     layer_id = layer_id or f"user_{stem}"
     fields = [c for c in frame.columns if c != "geometry"][:_POPUP_FIELDS_MAX]
     frame = frame.copy()
-    frame["id"] = [str(v) if v not in (None, "") else str(i) for i, v in enumerate(frame.get("id", [None] * len(frame)))]
+    ids = frame["id"] if "id" in frame else [None] * len(frame)
+    frame["id"] = [str(v) if v not in (None, "") else str(i) for i, v in enumerate(ids)]
     frame["name"] = [_name(row, i) for i, row in enumerate(frame.to_dict("records"))]
     frame["confidence"] = frame.get("confidence", None)
     frame["_fields"] = [_field_lines(row, fields) for row in frame.to_dict("records")]
@@ -88,7 +92,7 @@ def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
 def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> LayerSet:
     """A new LayerSet with one more layer (the original is unchanged)."""
     catalog = layerset.catalog
-    layers = tuple(s for s in catalog.layers if s.id != spec.id) + (spec,)
+    layers = (*(s for s in catalog.layers if s.id != spec.id), spec)
     fields = dict(catalog.fields)
     fields.setdefault("properties", Text("属性", "Properties"))
     new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 XSS_IMG = '<img src=x onerror="window.__xss=1">'
-XSS_SCRIPT = '</script><script>window.__xss=2</script>'
+XSS_SCRIPT = "</script><script>window.__xss=2</script>"
 EXTERNAL_ASSET = re.compile(r'<(?:script[^>]*\ssrc|link[^>]*\shref)\s*=\s*["\']?(?:https?:)?//', re.IGNORECASE)
 
 

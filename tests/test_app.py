@@ -49,8 +49,17 @@ def app() -> AppTest:
 def test_app_runs_and_shows_the_default_layers(app):
     assert app.title[0].value == "渝黔合作先行示范区"
     args = _map_args(app)
-    assert set(_registered_layers(args)) == {"poles", "scope_yanxian", "scope_yanbian", "axis", "rail", "parks",
-                                            "provinces", "counties", "border"}
+    assert set(_registered_layers(args)) == {
+        "poles",
+        "scope_yanxian",
+        "scope_yanbian",
+        "axis",
+        "rail",
+        "parks",
+        "provinces",
+        "counties",
+        "border",
+    }
     assert sorted(_legend_entries(args)) == sorted(_registered_layers(args))
     # only local assets: Leaflet and our controls as data URIs
     assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
@@ -101,8 +110,10 @@ def test_search_zunyi_and_select_a_district_fills_details(app):
 
 
 def test_a_map_click_selects_the_feature_under_it(app):
-    app.session_state["map"] = {"last_object_clicked": {"lat": 29.0263, "lng": 106.6587},
-                                "last_object_clicked_tooltip": "綦江东 线路: 渝贵铁路"}
+    app.session_state["map"] = {
+        "last_object_clicked": {"lat": 29.0263, "lng": 106.6587},
+        "last_object_clicked_tooltip": "綦江东 线路: 渝贵铁路",
+    }
     app.checkbox(key="show_stations").check().run()
     assert any(m.value == "### 綦江东" for m in app.markdown)
 

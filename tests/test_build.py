@@ -48,7 +48,8 @@ def test_a_bad_table_row_is_reported_with_file_row_and_column(tmp_path: Path):
     shutil.copytree(LAYERS_DIR / "tables", tables)
     path = tables / "stations.csv"
     text = path.read_text(encoding="utf-8")
-    text = text.replace("chongqingxi,重庆西,Chongqing West,106.4322,29.5030,OSM,high", "chongqingxi,重庆西,Chongqing West,29.5030,106.4322,OSM,certain")
+    good = "chongqingxi,重庆西,Chongqing West,106.4322,29.5030,OSM,high"
+    text = text.replace(good, "chongqingxi,重庆西,Chongqing West,29.5030,106.4322,OSM,certain")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TableError) as info:
         build.build(tables)

@@ -20,8 +20,11 @@ def test_every_catalog_layer_loads_with_provenance(spec):
     assert frame.crs.to_epsg() == 4326
     assert len(frame) > 0
     located = frame[frame.geometry.notna()]
-    expected = {"point": {"Point", "MultiPoint"}, "line": {"LineString", "MultiLineString"},
-                "polygon": {"Polygon", "MultiPolygon"}}[spec.geometry]
+    expected = {
+        "point": {"Point", "MultiPoint"},
+        "line": {"LineString", "MultiLineString"},
+        "polygon": {"Polygon", "MultiPolygon"},
+    }[spec.geometry]
     assert set(located.geom_type) <= expected
     for key in REQUIRED_PROPS:
         assert frame[key].map(lambda v: isinstance(v, str) and v.strip() != "").all(), f"{spec.id}: empty {key}"

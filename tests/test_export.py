@@ -20,8 +20,7 @@ ONE_MB = 1_000_000
 
 
 def _cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
 def test_export_of_all_layers_is_self_contained_and_under_1_mb(layerset):
@@ -45,8 +44,16 @@ def test_export_carries_title_sources_boundary_statement_and_date(layerset):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("layers", [None, "scope_yanxian,scope_yanbian,poles", "rail,stations,highways,border",
-                                    "core,belt,pieces,axis", "parks,links,pole_hosts"])
+@pytest.mark.parametrize(
+    "layers",
+    [
+        None,
+        "scope_yanxian,scope_yanbian,poles",
+        "rail,stations,highways,border",
+        "core,belt,pieces,axis",
+        "parks,links,pole_hosts",
+    ],
+)
 def test_cli_exports_each_combination(tmp_path, lang, layers):
     out = tmp_path / "map.html"
     args = ["export", str(out), "--lang", lang, "--basemap", "offline"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import numpy as np
 import pyproj
 import pytest
 import shapely
@@ -84,8 +85,14 @@ def test_every_located_park_lies_inside_its_host_district(layerset):
 def test_unlocated_parks_are_listed_not_drawn(layerset):
     parks = layerset.frame("parks")
     unlocated = parks[parks.geometry.isna()]
-    assert set(unlocated["id"]) == {"lj_digital", "lj_internet", "ga_equipment", "ga_electronics", "ga_digital",
-                                    "ga_ic"}
+    assert set(unlocated["id"]) == {
+        "lj_digital",
+        "lj_internet",
+        "ga_equipment",
+        "ga_electronics",
+        "ga_digital",
+        "ga_ic",
+    }
     assert unlocated["geometry_note"].str.contains("not known").all()
 
 
@@ -148,15 +155,14 @@ def test_area_is_not_in_degrees():
 
 
 def test_equal_area_projection_round_trips():
-    transformer = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:4326", always_xy=True)
-    assert transformer  # the identity is available; now the real round trip:
     back = pyproj.Transformer.from_crs(
         "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs",
-        "EPSG:4326", always_xy=True,
+        "EPSG:4326",
+        always_xy=True,
     )
     original = Polygon([(106.1, 28.2), (107.3, 28.4), (106.9, 29.9)])
     projected = to_equal_area(original)
-    restored = shapely.transform(projected, lambda xy: __import__("numpy").column_stack(back.transform(xy[:, 0], xy[:, 1])))
+    restored = shapely.transform(projected, lambda xy: np.column_stack(back.transform(xy[:, 0], xy[:, 1])))
     assert shapely.hausdorff_distance(original, restored) < 1e-9
 
 

@@ -30,6 +30,7 @@
   /* The legend: config = {title, entries: {layerId: html}, lowConfidence: {layerId: bool},
    * lowHtml, footerHtml}. It lists exactly the registered layers that are on the map. */
   yq.legend = function (map, config) {
+    yq.map = map;  // the page's map, for scripts and tests that need a handle on it
     if (map.yqLegend) { map.yqLegend.remove(); map.off("layeradd layerremove", map.yqLegendUpdate); }
     var control = L.control({ position: "bottomright" });
     var div;

@@ -1,0 +1,152 @@
+"""Headless Chromium (Debian's `chromium`, driven by Playwright) and a Streamlit server for tests.
+
+No test downloads a browser. Without Chromium a browser test is skipped locally and
+fails in CI (CI=true), so a missing install step cannot hide.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    """Path of the system Chromium; skip (or fail in CI) when it is not installed."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        message = "Debian's chromium is not installed (apt-get install -y chromium)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[object]:
+    """A Playwright Chromium browser on the system binary."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - requirements-dev installs it
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("playwright is not installed")
+        pytest.skip("playwright is not installed")
+    executable = chromium_path()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
+    """Run `streamlit run dashboard.py` in `app_dir`; yield its URL once it answers."""
+    port = _free_port()
+    log = (Path(tempfile.gettempdir()) / f"yq-streamlit-{port}.log").open("w", encoding="utf-8")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=app_dir,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"streamlit did not answer within {timeout} s")
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def wait_for(page, predicate, *, timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):
+    """Poll `predicate` until it returns a truthy value; return it.
+
+    Waits with ``page.wait_for_timeout`` so Playwright keeps processing events (new
+    frames, navigation) between polls; a plain ``time.sleep`` would freeze them.
+    """
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except Exception as exc:  # noqa: BLE001 - frames come and go while the page reruns
+            last_error = exc
+        page.wait_for_timeout(interval * 1000)
+    raise TimeoutError(f"timed out waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
+
+
+def map_frame(page):
+    """The streamlit-folium iframe once its Leaflet map exists."""
+
+    def find():
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url and frame.evaluate("typeof window.map === 'object'"):
+                return frame
+        return None
+
+    return wait_for(page, find, timeout=60, what="the map iframe")
+
+
+def painted(frame) -> int:
+    """Number of interactive features Leaflet has drawn."""
+    return int(frame.evaluate("document.querySelectorAll('path.leaflet-interactive').length"))

@@ -1,0 +1,231 @@
+"""Tier 4b: the real thing in headless Chromium — the dashboard and exported files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from geo.export import export_html
+from geo.mapview import MapState
+from geo.userlayers import load_user_geojson, with_layer
+from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
+from tests.helpers import XSS_IMG, hostile_geojson
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+# (lat, lon) points inside a county and ≥ 0.09° from every line and point of the default layers,
+# found by a grid search over the layers; at zoom 9 that is ≥ 30 px from anything drawn on top.
+QIJIANG_INSIDE = (28.944, 106.829)
+HONGHUAGANG_INSIDE = (27.771, 107.25)
+
+
+def _located(layerset, layer_ids) -> int:
+    return sum(int(layerset.frames[i].geometry.notna().sum()) for i in layer_ids)
+
+
+def _default_visible(layerset) -> tuple[str, ...]:
+    return layerset.catalog.default_visible()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def dashboard_url():
+    with streamlit_server(ROOT) as url:
+        yield url
+
+
+def _open(chromium, url):
+    page = chromium.new_page(viewport={"width": 1600, "height": 1000})
+    outside: list[str] = []
+    errors: list[str] = []
+    host = urlparse(url).netloc
+
+    def on_request(request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.netloc != host:
+            outside.append(request.url)
+
+    page.on("request", on_request)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url)
+    return page, outside, errors
+
+
+def _sidebar_checkbox(page, label: str):
+    """The clickable label of the layer toggle named exactly `label`."""
+    box = page.get_by_role("checkbox", name=label, exact=True)
+    return page.locator('section[data-testid="stSidebar"] label').filter(has=box).first
+
+
+def _click_on_map(page, frame, lat_lon):
+    frame.evaluate(f"window.map.setView([{lat_lon[0]}, {lat_lon[1]}], 9, {{animate: false}})")
+    point = frame.evaluate(
+        f"(() => {{ const p = window.map.latLngToContainerPoint([{lat_lon[0]}, {lat_lon[1]}]);return [p.x, p.y]; }})()"
+    )
+    box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
+    return box["x"] + point[0], box["y"] + point[1]
+
+
+def test_dashboard_paints_every_feature_and_requests_no_other_host(chromium, dashboard_url, layerset, tmp_path):
+    page, outside, errors = _open(chromium, dashboard_url)
+    frame = map_frame(page)
+    expected = _located(layerset, _default_visible(layerset))
+    wait_for(page, lambda: painted(frame) == expected, what=f"{expected} painted features")
+    legend = frame.evaluate("document.querySelector('.yq-legend').getAttribute('data-layers')").split(",")
+    assert sorted(legend) == sorted(_default_visible(layerset))
+
+    # toggle, search, export: still nothing outside the Streamlit server
+    _sidebar_checkbox(page, "车站").click()
+    wait_for(page, lambda: painted(frame) == expected + _located(layerset, ["stations"]), what="stations painted")
+    page.get_by_label("搜索区县、车站、园区、线路").fill("果园港")
+    page.get_by_label("搜索区县、车站、园区、线路").press("Enter")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="搜索结果").click()
+    page.get_by_role("option").filter(has_text="果园港").first.click()
+    page.get_by_role("heading", name="果园港").wait_for(timeout=30_000)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_text("下载离线 HTML 地图").click()
+    exported = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "yq.register" in exported and "</html>" in exported
+    assert outside == [], outside
+    assert errors == [], errors
+    page.close()
+
+
+def test_hover_shows_tooltip_and_click_shows_details(chromium, dashboard_url):
+    page, _, errors = _open(chromium, dashboard_url)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 100, what="features painted")
+    x, y = _click_on_map(page, frame, QIJIANG_INSIDE)
+    page.mouse.move(x, y)
+    tooltip = wait_for(
+        page, lambda: frame.evaluate("(document.querySelector('.leaflet-tooltip')||{}).textContent"), what="a tooltip"
+    )
+    assert "綦江区（含万盛经开区）" in tooltip
+    page.mouse.click(x, y)
+    page.get_by_role("heading", name="綦江区（含万盛经开区）").wait_for(timeout=30_000)
+    assert errors == []
+    page.close()
+
+
+def test_toggling_keeps_view_and_does_not_remount(chromium, dashboard_url, layerset):
+    page, _, errors = _open(chromium, dashboard_url)
+    frame = map_frame(page)
+    base = _located(layerset, _default_visible(layerset))
+    wait_for(page, lambda: painted(frame) == base, what="default layers painted")
+    frame.evaluate("window.map.__probe = 'same map'; window.map.setView([28.4, 106.9], 9, {animate: false});")
+    view = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+
+    _sidebar_checkbox(page, "铁路").click()
+    wait_for(page, lambda: painted(frame) == base - _located(layerset, ["rail"]), what="railways removed")
+    after_off = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    _sidebar_checkbox(page, "铁路").click()
+    wait_for(page, lambda: painted(frame) == base, what="railways back")
+    after_on = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+
+    assert after_off == pytest.approx(view) and after_on == pytest.approx(view)
+    assert frame.evaluate("window.map.__probe") == "same map"  # the same Leaflet map object: no remount
+    legend = frame.evaluate("document.querySelector('.yq-legend').getAttribute('data-layers')")
+    assert "rail" in legend.split(",")
+    assert errors == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def tampered_app(tmp_path_factory):
+    """A copy of the app whose data holds hostile text and one broken layer file."""
+    app = tmp_path_factory.mktemp("app")
+    for name in ("dashboard.py", "geo", "layers", ".streamlit"):
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, app / name)
+    path = app / "layers" / "scope_yanxian.geojson"
+    text = path.read_text(encoding="utf-8").replace('"name_zh":"红花岗区"', '"name_zh":' + json.dumps(XSS_IMG), 1)
+    path.write_text(text, encoding="utf-8")
+    broken = app / "layers" / "highways.geojson"
+    broken.write_text(broken.read_text(encoding="utf-8")[:500], encoding="utf-8")  # truncated by a bad edit
+    with streamlit_server(app) as url:
+        yield url
+
+
+def test_hostile_text_is_shown_as_text_and_a_broken_layer_is_isolated(chromium, tampered_app, layerset):
+    page, outside, errors = _open(chromium, tampered_app)
+    frame = map_frame(page)
+    expected = _located(layerset, _default_visible(layerset))
+    wait_for(page, lambda: painted(frame) == expected, what="the other layers painted")
+    page.get_by_text("highways.geojson: not valid JSON", exact=False).wait_for(timeout=30_000)
+    x, y = _click_on_map(page, frame, HONGHUAGANG_INSIDE)
+    page.mouse.move(x, y)
+    tooltip = wait_for(
+        page, lambda: frame.evaluate("(document.querySelector('.leaflet-tooltip')||{}).textContent"), what="a tooltip"
+    )
+    assert XSS_IMG in tooltip  # shown literally, as text
+    assert frame.evaluate("document.querySelectorAll('.leaflet-tooltip img').length") == 0
+    page.mouse.click(x, y)
+    page.get_by_text(XSS_IMG).first.wait_for(timeout=30_000)  # the details panel shows it as text too
+    assert frame.evaluate("window.__xss === undefined") and page.evaluate("window.__xss === undefined")
+    assert outside == [] and errors == []
+    page.close()
+
+
+def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_path):
+    spec, frame = load_user_geojson(hostile_geojson(tmp_path / "hostile.geojson"))
+    layers = with_layer(layerset, spec, frame)
+    visible = (*layerset.catalog.default_visible(), "stations", spec.id)
+    html = export_html(layers, MapState(visible=visible, lang="zh"), when=dt.date(2026, 11, 26))
+    out = tmp_path / "export.html"
+    out.write_text(html, encoding="utf-8")
+
+    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    console_errors: list[str] = []
+    blocked: list[str] = []
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(out.as_uri())
+    assert page.evaluate("typeof L") == "object"
+    expected = _located(layers, visible)
+    wait_for(page, lambda: painted(page) == expected, what=f"{expected} features drawn")
+    assert "渝黔合作先行示范区" in page.locator(".yq-info").inner_text()
+    assert "示意图，不作为权属争议依据" in page.locator(".yq-info").inner_text()
+
+    # the layer control inside the file toggles a layer, and the legend follows it
+    rail_box = page.locator(".leaflet-control-layers-overlays label").filter(has_text="铁路").locator("input")
+    rail_box.uncheck()
+    wait_for(page, lambda: painted(page) == expected - _located(layers, ["rail"]), what="railways hidden")
+    wait_for(
+        page,
+        lambda: "rail" not in page.locator(".yq-legend").get_attribute("data-layers").split(","),
+        what="legend without railways",
+    )
+    rail_box.check()
+    wait_for(page, lambda: painted(page) == expected, what="railways shown again")
+
+    # the hostile user feature: its tooltip shows the markup as text and runs nothing
+    point = page.evaluate("(() => { const p = yq.map.latLngToContainerPoint([28.5, 106.9]); return [p.x, p.y]; })()")
+    page.mouse.move(point[0], point[1])
+    tip = wait_for(
+        page,
+        lambda: page.evaluate("(document.querySelector('.leaflet-tooltip')||{}).textContent"),
+        what="the user feature's tooltip",
+    )
+    assert XSS_IMG in tip
+    assert page.evaluate("window.__xss === undefined")
+    assert blocked == [] and console_errors == [], (blocked, console_errors)
+    page.close()
