@@ -127,9 +127,9 @@ def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: La
     name = display_value(catalog, "name", props, lang) or feature_id
     other = display_value(catalog, "name", props, "en" if lang == "zh" else "zh") or ""
     rows: list[tuple[str, str]] = []
-    for field_name in spec.popup:
-        if field_name in ("name", "source"):
-            continue
+    # provenance is always shown, whatever the layer's popup lists
+    fields = [f for f in spec.popup if f not in ("name", "source", "confidence", "geometry_note")]
+    for field_name in (*fields, "confidence", "geometry_note"):
         value = display_value(catalog, field_name, props, lang)
         if value is not None:
             rows.append((catalog.fields[field_name].get(lang), value))

@@ -26,7 +26,11 @@ def test_geo_never_imports_streamlit():
 
 def test_shipped_code_names_no_cdn():
     cdn = ("cdn.jsdelivr", "cdnjs.cloudflare", "unpkg.com", "code.jquery", "bootstrapcdn", "d3js.org")
-    shipped = [*(ROOT / "geo").rglob("*.py"), *(ROOT / "geo").rglob("*.js"), *(ROOT / "geo").rglob("*.css"),
-               ROOT / "dashboard.py"]
+    shipped = [
+        *(ROOT / "geo").rglob("*.py"),
+        *(ROOT / "geo").rglob("*.js"),
+        *(ROOT / "geo").rglob("*.css"),
+        ROOT / "dashboard.py",
+    ]
     hits = [p.name for p in shipped if any(host in p.read_text(encoding="utf-8") for host in cdn)]
     assert hits == []

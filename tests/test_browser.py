@@ -9,9 +9,11 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import shapely
 
 from geo.export import export_html
 from geo.mapview import MapState
+from geo.measure import distance_km
 from geo.userlayers import load_user_geojson, with_layer
 from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
@@ -176,6 +178,10 @@ def test_hostile_text_is_shown_as_text_and_a_broken_layer_is_isolated(chromium, 
     page.close()
 
 
+def _container_point(page, lat: float, lon: float) -> list[float]:
+    return page.evaluate(f"(() => {{ const p = yq.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }})()")
+
+
 def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_path):
     spec, frame = load_user_geojson(hostile_geojson(tmp_path / "hostile.geojson"))
     layers = with_layer(layerset, spec, frame)
@@ -218,7 +224,7 @@ def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_pa
     wait_for(page, lambda: painted(page) == expected, what="railways shown again")
 
     # the hostile user feature: its tooltip shows the markup as text and runs nothing
-    point = page.evaluate("(() => { const p = yq.map.latLngToContainerPoint([28.5, 106.9]); return [p.x, p.y]; })()")
+    point = _container_point(page, 28.5, 106.9)
     page.mouse.move(point[0], point[1])
     tip = wait_for(
         page,
@@ -227,5 +233,17 @@ def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_pa
     )
     assert XSS_IMG in tip
     assert page.evaluate("window.__xss === undefined")
+
+    # the measure tool works offline: two clicks 綦江 seat → 桐梓 seat give their geodesic distance
+    page.mouse.move(5, 5)
+    page.locator(".yq-measure .yq-button").click()
+    for lat, lon in ((29.0313, 106.6477), (28.1351, 106.8227)):
+        xy = _container_point(page, lat, lon)
+        page.mouse.click(xy[0], xy[1])
+    metres = float(page.locator(".yq-measure-box").get_attribute("data-distance-m"))
+    expected_km = distance_km(shapely.Point(106.6477, 29.0313), shapely.Point(106.8227, 28.1351))
+    # a click lands on a pixel: at this zoom one pixel is about 1 km
+    assert metres / 1000 == pytest.approx(expected_km, abs=3)
+    assert "km" in page.locator(".yq-measure-box").inner_text()
     assert blocked == [] and console_errors == [], (blocked, console_errors)
     page.close()

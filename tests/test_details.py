@@ -43,6 +43,7 @@ def test_details_of_a_core_county(layerset):
     rows = dict(d.rows)
     assert rows["角色"] == "沿线（推断）"
     assert rows["纳入依据"] == "方案公开文本点名"
+    assert rows["可信度"] == "高" and "天地图" in rows["几何说明"]
     assert 1400 < float(rows["面积 (km²，等积投影)"].replace(",", "")) < 1600
     relations = dict(d.relations)
     assert "渝贵铁路" in relations["穿过的交通走廊"]

@@ -123,7 +123,13 @@
       onEachFeature: function (feature, l) {
         var p = feature.properties || {};
         if (p._tip) { l.bindTooltip(p._tip, { sticky: true, className: "yq-tooltip" }); }
-        if (p._pop) { l.bindPopup(p._pop, { maxWidth: 380 }); }
+        if (p._pop) {
+          // not bindPopup: it stops the click, and the measure tool needs every map click
+          l.on("click", function (e) {
+            if (yq.measuring || !l._map) { return; }
+            L.popup({ maxWidth: 380 }).setLatLng(e.latlng).setContent(p._pop).openOn(l._map);
+          });
+        }
         if (opts.highlight) {
           l.on("mouseover", function () { if (l.setStyle) { l.setStyle(opts.highlight); } });
           l.on("mouseout", function () { if (l.setStyle) { l.setStyle(styleOf(feature)); } });
@@ -201,6 +207,7 @@
     function onClick(e) { points.push(e.latlng); redraw(); }
     function stop() {
       active = false;
+      yq.measuring = false;
       points = [];
       if (line) { map.removeLayer(line); line = null; }
       if (poly) { map.removeLayer(poly); poly = null; }
@@ -212,6 +219,8 @@
     }
     function start() {
       active = true;
+      yq.measuring = true;
+      map.closePopup();
       box.style.display = "block";
       box.textContent = labels.hint;
       L.DomUtil.addClass(button, "yq-active");
