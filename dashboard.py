@@ -18,8 +18,9 @@ from geo.details import feature_details, features_geojson, features_table, resol
 from geo.export import export_html
 from geo.i18n import LANGS, Lang, ui
 from geo.layers import LayerSet, load_layers
-from geo.mapview import MapState, base_map, overlay_groups
-from geo.popups import swatches_html
+from geo.livemap import data_bundle_uri, live_groups, live_payloads, sync_html, sync_state
+from geo.mapview import LayerPayload, MapState, base_map
+from geo.popups import swatch_uris
 from geo.search import Hit, feature_geometry, search, view_for
 
 MAP_KEY = "map"
@@ -37,6 +38,13 @@ st.set_page_config(
 def layers() -> LayerSet:
     """The catalog and every layer, read once per process and shared read-only."""
     return load_layers(load_catalog())
+
+
+@st.cache_resource(show_spinner=False)
+def live_parts() -> tuple[dict[str, LayerPayload], str]:
+    """Every layer serialised for the browser (both languages) and the script link that carries it."""
+    payloads = live_payloads(layers())
+    return payloads, data_bundle_uri(payloads)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -74,6 +82,8 @@ def _init_state(ls: LayerSet) -> None:
         state.setdefault(f"show_{spec.id}", spec.visible)
     state.setdefault("selection", None)
     state.setdefault("view", None)
+    state.setdefault("view_seq", 0)
+    state.setdefault("sync", (None, 0))  # (last state sent to the map, its sequence number)
     state.setdefault("last_click", None)
 
 
@@ -89,6 +99,7 @@ def _select(ls: LayerSet, key: tuple[str, str], *, zoom_to: bool) -> None:
     geom = feature_geometry(ls, *key)
     if zoom_to and geom is not None:
         st.session_state.view = view_for(geom)
+        st.session_state.view_seq += 1
 
 
 def _on_search_pick() -> None:
@@ -128,15 +139,34 @@ def _css() -> None:
         """<style>
         section[data-testid="stSidebar"] { min-width: 380px; }
         section[data-testid="stSidebar"] label p { font-size: 1.05rem; }
-        section[data-testid="stSidebar"] .yq-swatch { padding-top: 0.35rem; }
         div[data-testid="stMetricValue"] { font-size: 1.6rem; }
         </style>"""
     )
 
 
+def _swatch_css(ls: LayerSet, lang: Lang) -> str:
+    """One style block that puts each layer's legend swatch before its toggle's label.
+
+    One element instead of a swatch element and two columns per toggle: far less to resend
+    on every rerun, and the checkboxes keep plain, readable accessible names.
+    """
+    rules = []
+    for spec in ls.catalog.layers:
+        uris = swatch_uris(spec)
+        backgrounds = ", ".join(f'url("{u}") {30 * i}px center / 28px 20px no-repeat' for i, u in enumerate(uris))
+        name = spec.title.get(lang).replace("\\", "\\\\").replace('"', '\\"')
+        rules.append(
+            f'section[data-testid="stSidebar"] label:has(input[aria-label="{name}"]) p::before'
+            f'{{content:"";display:inline-block;vertical-align:middle;margin-right:6px;'
+            f"width:{30 * len(uris) - 2}px;height:20px;background:{backgrounds}}}"
+        )
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
 def _sidebar(ls: LayerSet, lang: Lang) -> None:
     catalog = ls.catalog
     with st.sidebar:
+        st.html(_swatch_css(ls, lang))
         st.radio(ui("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
         query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
         hits = search(ls, query) if query else []
@@ -158,11 +188,8 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
                 continue
             st.markdown(f"**{_md(group_title.get(lang))}**")
             for spec in specs:
-                swatch, toggle = st.columns([1, 6], gap="small", vertical_alignment="center")
-                # swatches_html escapes every style value that comes from the catalog
-                swatch.html(f'<div class="yq-swatch">{swatches_html(spec)}</div>')
                 error = ls.errors.get(spec.id)
-                toggle.checkbox(
+                st.checkbox(
                     spec.title.get(lang),
                     key=f"show_{spec.id}",
                     disabled=error is not None,
@@ -211,6 +238,14 @@ def _details(ls: LayerSet, lang: Lang) -> None:
     st.button(ui("clear_selection", lang), on_click=_on_clear)
 
 
+def _send_sync(state: dict) -> None:
+    last, seq = st.session_state.sync
+    if state != last:
+        seq += 1
+        st.session_state.sync = (state, seq)
+    st.iframe(sync_html(state, seq=seq), height=1)
+
+
 def main() -> None:
     ls = layers()
     _init_state(ls)
@@ -231,16 +266,18 @@ def main() -> None:
     view = st.session_state.view
     state = MapState(visible=visible, lang=lang, selection=st.session_state.selection)
     with map_col:
+        # The map element is the same bytes on every rerun (all layers, both languages), so
+        # Streamlit sends it by reference and streamlit-folium never remounts or re-evaluates it.
         st_folium(
             base_map(),
             key=MAP_KEY,
             height=700,
             use_container_width=True,
-            feature_group_to_add=overlay_groups(ls, state),
+            feature_group_to_add=live_groups(ls, *live_parts()),
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-            center=view[0] if view else None,
-            zoom=view[1] if view else None,
         )
+        # What changes (visible layers, selection, view) goes to the map as a small state.
+        _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq))
         today = dt.date.today().isoformat()
         st.download_button(
             ui("download_html", lang),
@@ -262,6 +299,8 @@ def main() -> None:
             key = "name_zh" if lang == "zh" else "name_en"
             st.markdown("\n".join(f"- {_md(n)}" for n in unlocated[key]))
     with st.expander(ui("table", lang), expanded=False):
+        if not st.toggle(ui("show_table", lang), key="show_table"):
+            return
         table = cached_table(visible, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)

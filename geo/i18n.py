@@ -70,6 +70,7 @@ UI: dict[str, Text] = {
     "rail_open_km": Text("已通车铁路 (km，示意线)", "Open rail (km, schematic)"),
     "rail_planned_km": Text("规划铁路 (km，示意线)", "Planned rail (km, schematic)"),
     "table": Text("可见图层要素表", "Features of the visible layers"),
+    "show_table": Text("显示表格并准备下载", "Show the table and downloads"),
     "download_csv": Text("下载 CSV", "Download CSV"),
     "download_geojson": Text("下载 GeoJSON", "Download GeoJSON"),
     "download_html": Text("下载离线 HTML 地图", "Download offline HTML map"),

@@ -1,15 +1,13 @@
 """Build the folium map: a pure function of the loaded layers and the view state.
 
-The dashboard shows :func:`base_map` once (it never changes, so streamlit-folium never
-remounts it) and passes :func:`overlay_groups` as ``feature_group_to_add``; the
-exporter calls :func:`build_map`, which puts the same groups on the map with a layer
-control. Both read only :class:`~geo.layers.LayerSet` and :class:`MapState`.
+The exporter calls :func:`build_map`; the dashboard (see :mod:`geo.livemap`) draws the
+same layer groups on the same :func:`base_map`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,15 +90,16 @@ class Legend(_MapScript):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            yq.legend({{ this.map_name() }}, {{ this.config_js }});
+            yq.legend({{ this.map_name() }}, {{ this.configs_js }}, {{ this.lang_js }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, configs: Mapping[Lang, dict[str, Any]], default_lang: Lang) -> None:
         super().__init__()
         self._name = "YqLegend"
-        self.config_js = _js(config)
+        self.configs_js = _js(dict(configs))
+        self.lang_js = _js(default_lang)
 
 
 class Controls(_MapScript):
@@ -148,31 +147,46 @@ def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAUL
     return m
 
 
-def _slim_features(layerset: LayerSet, spec: LayerSpec, lang: Lang) -> dict[str, Any]:
-    """The layer as GeoJSON carrying only what the browser needs: escaped HTML and style keys."""
+def _slim_features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...]) -> dict[str, Any]:
+    """The layer as GeoJSON carrying only what the browser needs: escaped HTML per language
+    (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on."""
     frame = layerset.frames[spec.id]
     catalog = layerset.catalog
     features = []
     for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
         if geom is None:
             continue  # unlocated: listed in tables and details, not drawn
-        slim = {
-            "id": str(props["id"]),
-            "_tip": tooltip_html(catalog, spec, props, lang),
-            "_pop": popup_html(catalog, spec, props, lang),
-            "confidence": props.get("confidence"),
-        }
+        slim: dict[str, Any] = {"id": str(props["id"]), "confidence": props.get("confidence")}
+        for lang in langs:
+            slim[f"_tip_{lang}"] = tooltip_html(catalog, spec, props, lang)
+            slim[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
         if spec.style_by:
             slim[spec.style_by] = props.get(spec.style_by)
         features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(geom)})
     return {"type": "FeatureCollection", "features": features}
 
 
+@dataclass(frozen=True)
+class LayerPayload:
+    """A layer's browser data and options, already serialised for a <script> (cacheable)."""
+
+    data_js: str
+    options_js: str
+
+
+def layer_payload(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...]) -> LayerPayload:
+    """Serialise one layer for the browser: escaped HTML in `langs`, delta-encoded geometry."""
+    spec = layerset.catalog.layer(layer_id)
+    return LayerPayload(_js(_slim_features(layerset, spec, langs)), _js(_layer_options(spec, langs[0])))
+
+
 class CatalogGeoJson(MacroElement):
     """A GeoJSON layer drawn by ``yq.geojson``: compact UTF-8 data, styles from the catalog.
 
     Used instead of folium.GeoJson, whose tooltips and popups insert property values
-    unescaped and whose embedding escapes every Chinese character to six bytes.
+    unescaped and whose embedding escapes every Chinese character to six bytes. The data
+    is inline (exports) or, with `data_ref`, read from ``yq.data`` loaded by a script link
+    (the dashboard, where streamlit-folium would otherwise reprocess it on every rerun).
     """
 
     _template = Template(
@@ -184,15 +198,16 @@ class CatalogGeoJson(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any], options: dict[str, Any]) -> None:
+    def __init__(self, payload: LayerPayload, *, data_ref: str | None = None) -> None:
         super().__init__()
         self._name = "CatalogGeoJson"
-        self.data_js = _js(data)
-        self.options_js = _js(options)
+        self.data_js = f"yq.data[{_js(data_ref)}]" if data_ref else payload.data_js
+        self.options_js = payload.options_js
 
 
-def _layer_options(spec: LayerSpec) -> dict[str, Any]:
+def _layer_options(spec: LayerSpec, lang: Lang) -> dict[str, Any]:
     return {
+        "lang": lang,
         "style": spec.style.leaflet(),
         "by": spec.style_by,
         "categories": {cat.value: cat.style.leaflet() for cat in spec.categories},
@@ -202,13 +217,21 @@ def _layer_options(spec: LayerSpec) -> dict[str, Any]:
     }
 
 
-def layer_group(layerset: LayerSet, layer_id: str, lang: Lang, *, show: bool = True) -> CatalogGroup:
+def layer_group(
+    layerset: LayerSet,
+    layer_id: str,
+    lang: Lang,
+    *,
+    payload: LayerPayload | None = None,
+    data_ref: str | None = None,
+    show: bool = True,
+) -> CatalogGroup:
     """One catalog layer as a registered FeatureGroup holding its features with escaped text."""
     catalog = layerset.catalog
     spec = catalog.layer(layer_id)
     index = catalog.layer_ids.index(layer_id)
     group = CatalogGroup(layer_id, draw_rank(spec, index), name=spec.title.get(lang), show=show)
-    CatalogGeoJson(_slim_features(layerset, spec, lang), _layer_options(spec)).add_to(group)
+    CatalogGeoJson(payload or layer_payload(layerset, layer_id, (lang,)), data_ref=data_ref).add_to(group)
     return group
 
 
@@ -240,37 +263,21 @@ def _selection_group(layerset: LayerSet, selection: tuple[str, str]) -> folium.F
     rows = frame[frame["id"].astype(str) == str(feature_id)]
     if rows.empty or rows.geometry.iloc[0] is None:
         return None
-    spec = layerset.catalog.layer(layer_id)
     group = CatalogGroup("_selection", 10_000, name="selection")
-    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(rows.geometry.iloc[0])}
-    style = {**HIGHLIGHT, "radius": 12} if spec.geometry == "point" else HIGHLIGHT
-    options = {"style": style, "by": None, "categories": {}, "point": spec.geometry == "point", "interactive": False}
-    CatalogGeoJson(data, options).add_to(group)
+    data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0])
+    CatalogGeoJson(LayerPayload(_js(data), _js(options))).add_to(group)
     return group
+
+
+def _selection_payload(kind: str, geom: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(geom)}
+    style = {**HIGHLIGHT, "radius": 12} if kind == "point" else HIGHLIGHT
+    return data, {"style": style, "by": None, "categories": {}, "point": kind == "point", "interactive": False}
 
 
 def _ordered_visible(layerset: LayerSet, visible: Iterable[str]) -> list[str]:
     wanted = set(visible)
     return [i for i in layerset.available if i in wanted]
-
-
-def overlay_groups(layerset: LayerSet, state: MapState) -> list[folium.FeatureGroup]:
-    """Groups for streamlit-folium's ``feature_group_to_add``: visible layers, selection, legend.
-
-    The last group carries the legend script, so it runs after every layer exists.
-    """
-    layer_ids = _ordered_visible(layerset, state.visible)
-    catalog = layerset.catalog
-    ranked = sorted(layer_ids, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
-    groups: list[folium.FeatureGroup] = [layer_group(layerset, i, state.lang) for i in ranked]
-    if state.selection:
-        selected = _selection_group(layerset, state.selection)
-        if selected is not None:
-            groups.append(selected)
-    tail = folium.FeatureGroup(name="legend", control=False)
-    Legend(legend_config(layerset, layer_ids, state.lang)).add_to(tail)
-    groups.append(tail)
-    return groups
 
 
 def build_map(
@@ -296,7 +303,7 @@ def build_map(
         if selected is not None:
             selected.control = False
             selected.add_to(m)
-    Legend(legend_config(layerset, layer_ids, state.lang)).add_to(m)
+    Legend({state.lang: legend_config(layerset, layer_ids, state.lang)}, state.lang).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if center is None:

@@ -89,17 +89,13 @@ def _legend_items(spec: LayerSpec, lang: Lang) -> list[tuple[PathStyle, str]]:
     return [(spec.style, spec.title.get(lang))]
 
 
-def swatches_html(spec: LayerSpec) -> str:
-    """Only the style samples of a layer (one per category) as <img> tags, for a toggle's label.
-
-    Images rather than inline SVG: Streamlit's HTML sanitiser keeps data-URI images only.
-    """
-    imgs = []
+def swatch_uris(spec: LayerSpec) -> list[str]:
+    """The style samples of a layer (one per category) as SVG data URIs, e.g. for a toggle's label."""
+    uris = []
     for style, _ in _legend_items(spec, "zh"):
         svg = swatch_svg(spec.geometry, style).replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
-        uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        imgs.append(f'<img src="{uri}" width="28" height="20" alt="">')
-    return "".join(imgs)
+        uris.append("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"))
+    return uris
 
 
 def legend_rows(spec: LayerSpec, lang: Lang) -> str:

@@ -67,8 +67,10 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
-    """Run `streamlit run dashboard.py` in `app_dir`; yield its URL once it answers."""
+def streamlit_process(
+    app_dir: Path, script: str = "dashboard.py", *, timeout: float = 90.0
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Run `streamlit run <script>` in `app_dir`; yield its URL and process once it answers."""
     port = _free_port()
     log = (Path(tempfile.gettempdir()) / f"yq-streamlit-{port}.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
@@ -77,7 +79,7 @@ def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "dashboard.py",
+            script,
             "--server.port",
             str(port),
             "--server.address",
@@ -106,7 +108,7 @@ def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"streamlit did not answer within {timeout} s")
             time.sleep(0.2)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -114,6 +116,13 @@ def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def streamlit_server(app_dir: Path, *, timeout: float = 90.0) -> Iterator[str]:
+    """Run the dashboard in `app_dir`; yield its URL once it answers."""
+    with streamlit_process(app_dir, timeout=timeout) as (url, _):
+        yield url
 
 
 def wait_for(page, predicate, *, timeout: float = 30.0, interval: float = 0.1, what: str = "condition"):

@@ -142,6 +142,28 @@ def test_toggling_keeps_view_and_does_not_remount(chromium, dashboard_url, layer
     page.close()
 
 
+def test_switching_language_relabels_the_same_map(chromium, dashboard_url, layerset):
+    page, _, errors = _open(chromium, dashboard_url)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) == _located(layerset, _default_visible(layerset)), what="painted")
+    frame.evaluate("window.map.__probe = 'same map'")
+    page.get_by_text("English", exact=True).click()
+    wait_for(
+        page,
+        lambda: frame.evaluate("document.querySelector('.yq-legend-title').textContent") == "Legend",
+        what="the legend in English",
+    )
+    x, y = _click_on_map(page, frame, QIJIANG_INSIDE)
+    page.mouse.move(x, y)
+    tooltip = wait_for(
+        page, lambda: frame.evaluate("(document.querySelector('.leaflet-tooltip')||{}).textContent"), what="a tooltip"
+    )
+    assert "Qijiang District (incl. Wansheng ETDZ)" in tooltip
+    assert frame.evaluate("window.map.__probe") == "same map"
+    assert errors == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def tampered_app(tmp_path_factory):
     """A copy of the app whose data holds hostile text and one broken layer file."""

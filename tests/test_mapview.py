@@ -11,7 +11,13 @@ import shapely
 from shapely.geometry import shape
 
 from geo import geojson_io
-from geo.mapview import CatalogGroup, Legend, MapState, build_map, legend_config, overlay_groups
+from geo.mapview import (
+    CatalogGroup,
+    Legend,
+    MapState,
+    build_map,
+    legend_config,
+)
 from geo.userlayers import load_user_geojson, with_layer
 from tests.helpers import EXTERNAL_ASSET, XSS_IMG, XSS_SCRIPT, hostile_geojson, normalise
 
@@ -22,7 +28,8 @@ def _groups(m: folium.Map) -> list[str]:
 
 def _legend_layers(m: folium.Map) -> list[str]:
     legend = next(c for c in m._children.values() if isinstance(c, Legend))
-    return list(json.loads(legend.config_js)["entries"])
+    (config,) = json.loads(legend.configs_js).values()
+    return list(config["entries"])
 
 
 def test_map_has_exactly_the_visible_layers_and_legend_entries(layerset):
@@ -74,14 +81,6 @@ def test_hostile_property_values_are_escaped_everywhere(layerset, tmp_path):
     assert html.count("</script>") == html.count("<script")
 
 
-def test_overlay_groups_end_with_the_legend_and_carry_the_selection(layerset):
-    state = MapState(visible=("scope_yanxian",), lang="zh", selection=("scope_yanxian", "500110"))
-    groups = overlay_groups(layerset, state)
-    assert [getattr(g, "layer_id", None) for g in groups[:2]] == ["scope_yanxian", "_selection"]
-    tail = list(groups[-1]._children.values())
-    assert isinstance(tail[0], Legend)
-
-
 def test_base_map_is_identical_between_builds(layerset):
     """The dashboard relies on it: streamlit-folium remounts when the base map's script changes."""
     from streamlit_folium import _get_map_string
@@ -109,4 +108,4 @@ def test_unlocated_parks_are_not_drawn(layerset):
     html = normalise(build_map(layerset, MapState(visible=("parks",), lang="zh")).get_root().render())
     assert "果园港" in html
     assert "贵安集成电路产业园" not in html  # listed in the table and details, no point on the map
-    assert len(re.findall(r'"_tip":', html)) == 8
+    assert len(re.findall(r'"_tip_zh":', html)) == 8

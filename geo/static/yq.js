@@ -9,10 +9,65 @@
   var ICON_MEASURE = '<svg width="22" height="20" viewBox="0 0 22 20" aria-hidden="true"><rect x="1" y="6" width="20" height="8" fill="none" stroke="#222" stroke-width="1.8"/><path d="M5 6v4M9 6v3M13 6v4M17 6v3" stroke="#222" stroke-width="1.5"/></svg>';
 
   /* Remember which catalog layer a Leaflet group draws, and its drawing rank. */
+  yq.groups = {};
   yq.register = function (group, layerId, rank) {
     group.yqLayerId = layerId;
     group.yqRank = rank;
+    yq.groups[layerId] = group;
     return group;
+  };
+
+  /* Dashboard only: apply the state the page put in window.parent.yqState (visible layers,
+   * selection highlight, view) without rebuilding anything. In an exported file there is
+   * no parent state and this does nothing. */
+  /* Switch the language of every tooltip and of the legend, without rebuilding layers. */
+  yq.setLang = function (lang) {
+    if (!lang || lang === yq.lang) { return; }
+    yq.lang = lang;
+    Object.keys(yq.groups).forEach(function (id) {
+      yq.groups[id].eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          var p = (f.feature && f.feature.properties) || {};
+          if (f.getTooltip && f.getTooltip() && p["_tip_" + lang]) { f.setTooltipContent(p["_tip_" + lang]); }
+        });
+      });
+    });
+    if (yq.map) {
+      yq.map.closePopup();
+      if (yq.map.yqLegendUpdate) { yq.map.yqLegendUpdate(); }
+    }
+  };
+
+  yq.sync = function () {
+    var state = null;
+    try { state = window.parent !== window ? window.parent.yqState : null; } catch (e) { state = null; }
+    var map = yq.map;
+    if (!state || !map) { return false; }
+    yq.setLang(state.lang);
+    var wanted = {};
+    state.visible.forEach(function (id) { wanted[id] = true; });
+    Object.keys(yq.groups).forEach(function (id) {
+      var g = yq.groups[id];
+      if (id === "_selection") { return; }
+      if (wanted[id] && !map.hasLayer(g)) { map.addLayer(g); }
+      if (!wanted[id] && map.hasLayer(g)) { map.removeLayer(g); }
+    });
+    var selKey = state.selection ? state.selection.key : "";
+    if (selKey !== yq.selectionKey) {
+      if (yq.selectionLayer) { map.removeLayer(yq.selectionLayer); yq.selectionLayer = null; }
+      if (state.selection) {
+        yq.selectionLayer = yq.register(L.featureGroup(), "_selection", 100000);
+        yq.geojson(state.selection.data, state.selection.options).addTo(yq.selectionLayer);
+        map.addLayer(yq.selectionLayer);
+      }
+      yq.selectionKey = selKey;
+    }
+    if (state.view && state.view.seq !== yq.viewSeq) {
+      map.setView(state.view.center, state.view.zoom);
+      yq.viewSeq = state.view.seq;
+    }
+    return true;
   };
 
   function registered(map) {
@@ -27,9 +82,10 @@
     registered(map).forEach(function (g) { if (g.bringToFront) { g.bringToFront(); } });
   }
 
-  /* The legend: config = {title, entries: {layerId: html}, lowConfidence: {layerId: bool},
-   * lowHtml, footerHtml}. It lists exactly the registered layers that are on the map. */
-  yq.legend = function (map, config) {
+  /* The legend. configs = {lang: {title, order, entries: {layerId: html}, lowConfidence, lowHtml,
+   * emptyHtml, footerHtml}}; it lists exactly the registered layers on the map, in the
+   * current language (yq.lang, else defaultLang). */
+  yq.legend = function (map, configs, defaultLang) {
     yq.map = map;  // the page's map, for scripts and tests that need a handle on it
     if (map.yqLegend) { map.yqLegend.remove(); map.off("layeradd layerremove", map.yqLegendUpdate); }
     var control = L.control({ position: "bottomright" });
@@ -47,6 +103,7 @@
       pending = true;
       setTimeout(function () {
         pending = false;
+        var config = configs[yq.lang] || configs[defaultLang];
         var onMap = {};
         registered(map).forEach(function (g) { onMap[g.yqLayerId] = true; });
         var ids = (config.order || []).filter(function (id) { return onMap[id]; });
@@ -122,14 +179,14 @@
       pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, styleOf(feature)); },
       onEachFeature: function (feature, l) {
         var p = feature.properties || {};
-        if (p._tip) { l.bindTooltip(p._tip, { sticky: true, className: "yq-tooltip" }); }
-        if (p._pop) {
-          // not bindPopup: it stops the click, and the measure tool needs every map click
-          l.on("click", function (e) {
-            if (yq.measuring || !l._map) { return; }
-            L.popup({ maxWidth: 380 }).setLatLng(e.latlng).setContent(p._pop).openOn(l._map);
-          });
-        }
+        var tip = p["_tip_" + (yq.lang || opts.lang)];
+        if (tip) { l.bindTooltip(tip, { sticky: true, className: "yq-tooltip" }); }
+        // not bindPopup: it stops the click, and the measure tool needs every map click
+        l.on("click", function (e) {
+          var pop = p["_pop_" + (yq.lang || opts.lang)];
+          if (!pop || yq.measuring || !l._map) { return; }
+          L.popup({ maxWidth: 380 }).setLatLng(e.latlng).setContent(pop).openOn(l._map);
+        });
         if (opts.highlight) {
           l.on("mouseover", function () { if (l.setStyle) { l.setStyle(opts.highlight); } });
           l.on("mouseout", function () { if (l.setStyle) { l.setStyle(styleOf(feature)); } });

@@ -1,0 +1,1 @@
+"""Benchmarks: ours against the straightforward streamlit-folium way, in the same run."""

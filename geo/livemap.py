@@ -1,0 +1,133 @@
+"""The dashboard's live map: one map element that never changes, plus a small state beside it.
+
+streamlit-folium remounts its map whenever the generated map changes, and Streamlit resends
+an element unless its bytes equal what the browser already has. So the dashboard sends:
+
+- :func:`live_groups`: every layer, in both languages, with the legend — the same bytes on
+  every rerun, so Streamlit sends it once per session and the map is never rebuilt. The layer
+  data travels as a script link (:func:`data_bundle_uri`), which streamlit-folium passes on
+  untouched instead of rescanning it on every rerun;
+- :func:`sync_state` / :func:`sync_html`: what changes — language, visible layers, selection,
+  view — handed to the map frame (same origin) and applied by ``yq.sync`` in ``yq.js``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from geo.assets import data_uri
+from geo.i18n import LANGS
+from geo.layers import LayerSet
+from geo.mapview import (
+    LayerPayload,
+    Legend,
+    MapState,
+    _js,
+    _MapScript,
+    _ordered_visible,
+    _selection_payload,
+    draw_rank,
+    layer_group,
+    layer_payload,
+    legend_config,
+)
+
+
+def live_payloads(layerset: LayerSet) -> dict[str, LayerPayload]:
+    """Every available layer serialised once, with the text of every language."""
+    return {i: layer_payload(layerset, i, LANGS) for i in layerset.available}
+
+
+def data_bundle_uri(payloads: Mapping[str, LayerPayload]) -> str:
+    """A script (as a data URI) that puts every layer's data in ``yq.data``."""
+    parts = ["yq.data=yq.data||{};"]
+    parts += [f"yq.data[{_js(layer_id)}]={payload.data_js};" for layer_id, payload in payloads.items()]
+    return data_uri("".join(parts).encode("utf-8"), "text/javascript")
+
+
+class _DataScript(JSCSSMixin, MacroElement):
+    """Carries the data bundle as a script link (streamlit-folium loads it before the map)."""
+
+    _template = Template("")
+
+    def __init__(self, uri: str) -> None:
+        super().__init__()
+        self._name = "YqData"
+        self.default_js = [("yq_data", uri)]
+
+
+class _Sync(_MapScript):
+    """Runs after every layer exists: remember the map, then apply the page's state."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.map = {{ this.map_name() }};
+            yq.sync();
+        {% endmacro %}
+        """
+    )
+
+
+def live_groups(layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle_uri: str) -> list[folium.FeatureGroup]:
+    """Every available layer plus legend and sync, for streamlit-folium's ``feature_group_to_add``.
+
+    Depends only on the data: the same bytes on every rerun and in every language.
+    """
+    catalog = layerset.catalog
+    ranked = sorted(layerset.available, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
+    groups: list[folium.FeatureGroup] = [
+        layer_group(layerset, i, "zh", payload=payloads[i], data_ref=i) for i in ranked
+    ]
+    tail = folium.FeatureGroup(name="legend", control=False)
+    _DataScript(bundle_uri).add_to(tail)
+    configs = {lang: legend_config(layerset, layerset.available, lang) for lang in LANGS}
+    Legend(configs, "zh").add_to(tail)
+    _Sync().add_to(tail)
+    groups.append(tail)
+    return groups
+
+
+def sync_state(
+    layerset: LayerSet,
+    state: MapState,
+    *,
+    view: tuple[tuple[float, float], int] | None = None,
+    view_seq: int = 0,
+) -> dict[str, Any]:
+    """What the dashboard's map should show now: language, visible layer ids, selection, view."""
+    selection = None
+    if state.selection:
+        layer_id, feature_id = state.selection
+        frame = layerset.frame(layer_id)
+        rows = frame[frame["id"].astype(str) == str(feature_id)] if frame is not None else None
+        if rows is not None and not rows.empty and rows.geometry.iloc[0] is not None:
+            data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0])
+            selection = {"key": f"{layer_id}/{feature_id}", "data": data, "options": options}
+    return {
+        "lang": state.lang,
+        "visible": _ordered_visible(layerset, state.visible),
+        "selection": selection,
+        "view": {"center": list(view[0]), "zoom": view[1], "seq": view_seq} if view else None,
+    }
+
+
+def sync_html(state: dict[str, Any], *, seq: int) -> str:
+    """A tiny page that hands `state` to the map frame beside it (same origin) and applies it."""
+    payload = _js({**state, "seq": seq})
+    return (
+        "<script>(function(){var s=" + payload + ";var p=window.parent;"
+        "if(p.yqState&&p.yqState.seq>s.seq){return;}p.yqState=s;"
+        "var frames=p.document.querySelectorAll('iframe');"
+        "for(var i=0;i<frames.length;i++){try{var w=frames[i].contentWindow;"
+        "if(w&&w.yq&&w.yq.sync){w.yq.sync();}}catch(e){}}})();</script>"
+    )
+
+
+__all__ = ["data_bundle_uri", "live_groups", "live_payloads", "sync_html", "sync_state"]
