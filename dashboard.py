@@ -7,7 +7,10 @@ per-user state lives in ``st.session_state``.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -22,6 +25,8 @@ from geo.livemap import data_bundle_uri, live_groups, live_payloads, sync_html, 
 from geo.mapview import LayerPayload, MapState, base_map
 from geo.popups import swatch_uris
 from geo.search import Hit, feature_geometry, search, view_for
+from geo.urlstate import parse_query, to_query
+from geo.views import View, load_views, view_by_id
 
 MAP_KEY = "map"
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -41,6 +46,12 @@ def layers() -> LayerSet:
 
 
 @st.cache_resource(show_spinner=False)
+def views() -> tuple[View, ...]:
+    """The preset views (layers/views.toml), checked against the catalog."""
+    return load_views(layers().catalog)
+
+
+@st.cache_resource(show_spinner=False)
 def live_parts() -> tuple[dict[str, LayerPayload], str]:
     """Every layer serialised for the browser (both languages) and the script link that carries it."""
     payloads = live_payloads(layers())
@@ -49,16 +60,21 @@ def live_parts() -> tuple[dict[str, LayerPayload], str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_export(
-    visible: tuple[str, ...],
-    lang: Lang,
-    selection: tuple[str, str] | None,
-    center: tuple[float, float] | None,
-    zoom: int | None,
-    day: str,
+    visible: tuple[str, ...], lang: Lang, selection: tuple[str, str] | None, view_json: str, caption: str, day: str
 ) -> bytes:
-    """The self-contained HTML of one view (the day is part of the key: the file is dated)."""
+    """The self-contained HTML of what the user sees (the day is part of the key: the file is dated)."""
+    view = json.loads(view_json) if view_json else {}
+    bounds = view.get("bounds")
     state = MapState(visible=visible, lang=lang, selection=selection)
-    html = export_html(layers(), state, center=center, zoom=zoom, when=dt.date.fromisoformat(day))
+    html = export_html(
+        layers(),
+        state,
+        center=tuple(view["center"]) if "center" in view else None,
+        zoom=view.get("zoom"),
+        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
+        caption=caption,
+        when=dt.date.fromisoformat(day),
+    )
     return html.encode("utf-8")
 
 
@@ -85,6 +101,11 @@ def _init_state(ls: LayerSet) -> None:
     state.setdefault("view_seq", 0)
     state.setdefault("sync", (None, 0))  # (last state sent to the map, its sequence number)
     state.setdefault("last_click", None)
+    state.setdefault("view_id", None)
+    state.setdefault("present", False)
+    if "url_applied" not in state:
+        state.url_applied = True
+        _apply_url(ls)
 
 
 def _visible(ls: LayerSet) -> tuple[str, ...]:
@@ -98,14 +119,66 @@ def _select(ls: LayerSet, key: tuple[str, str], *, zoom_to: bool) -> None:
     st.session_state[f"show_{layer_id}"] = True  # a selected feature is always on the map
     geom = feature_geometry(ls, *key)
     if zoom_to and geom is not None:
-        st.session_state.view = view_for(geom)
-        st.session_state.view_seq += 1
+        centre, zoom = view_for(geom)
+        _set_view({"center": list(centre), "zoom": zoom})
+
+
+def _set_view(view: dict) -> None:
+    st.session_state.view = view
+    st.session_state.view_seq += 1
+
+
+def _apply_view(ls: LayerSet, view: View) -> None:
+    """Open a preset view: its layers, extent and highlighted feature."""
+    for layer_id in ls.catalog.layer_ids:
+        st.session_state[f"show_{layer_id}"] = layer_id in view.layers
+    st.session_state.selection = view.highlight
+    st.session_state.view_id = view.id
+    (south, west), (north, east) = view.extent
+    _set_view({"bounds": [[south, west], [north, east]]})
+
+
+def _apply_url(ls: LayerSet) -> None:
+    """Restore the state a link asks for; explicit parameters override the view's defaults."""
+    asked, notices = parse_query(st.query_params.to_dict(), ls, views())
+    if asked.lang:
+        st.session_state.lang = asked.lang
+    if asked.view:
+        _apply_view(ls, view_by_id(views(), asked.view))
+    if asked.layers is not None:
+        for layer_id in ls.catalog.layer_ids:
+            st.session_state[f"show_{layer_id}"] = layer_id in asked.layers
+    if asked.sel:
+        _select(ls, asked.sel, zoom_to=asked.centre is None and not asked.view)
+    if asked.centre is not None:
+        _set_view({"center": list(asked.centre), "zoom": asked.zoom or 9})
+    st.session_state.present = asked.present
+    for notice in notices:
+        st.toast(notice, icon=":material/info:")
+
+
+def _on_view_pick() -> None:
+    view_id = st.session_state.get("view_pick")
+    if view_id:
+        _apply_view(layers(), view_by_id(views(), view_id))
+
+
+def _step(delta: int) -> None:
+    """Presentation: go to the previous or next preset view."""
+    ids = [v.id for v in views()]
+    current = st.session_state.view_id
+    index = ids.index(current) + delta if current in ids else 0
+    _apply_view(layers(), views()[index % len(ids)])
 
 
 def _on_search_pick() -> None:
     hit: Hit | None = st.session_state.get("search_pick")
     if hit is not None:
         _select(layers(), hit.key, zoom_to=True)
+
+
+def _on_lang() -> None:
+    st.session_state.lang = st.session_state.lang_choice
 
 
 def _on_clear() -> None:
@@ -134,13 +207,32 @@ def _md(text: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
-def _css() -> None:
+def _html(text: object) -> str:
+    """Escape text for the few places that use HTML for large type."""
+    return html.escape(str(text), quote=True)
+
+
+def _css(*, present: bool) -> None:
+    extra = (
+        """
+        header[data-testid="stHeader"] { display: none; }
+        div[data-testid="stMainBlockContainer"] { padding-top: 1rem; }
+        .yq-present-title { font-size: 2.6rem !important; margin: 0 0 0.2rem 0; }
+        .yq-present-caption { font-size: 1.45rem !important; line-height: 1.5 !important; margin: 0 0 0.4rem 0; }
+        section[data-testid="stSidebar"] button p { font-size: 1.15rem; }
+        """
+        if present
+        else ""
+    )
     st.html(
         """<style>
         section[data-testid="stSidebar"] { min-width: 380px; }
         section[data-testid="stSidebar"] label p { font-size: 1.05rem; }
         div[data-testid="stMetricValue"] { font-size: 1.6rem; }
-        </style>"""
+        .yq-step { text-align: center; font-size: 1.4rem; font-weight: 700; }
+        """
+        + extra
+        + "</style>"
     )
 
 
@@ -163,11 +255,64 @@ def _swatch_css(ls: LayerSet, lang: Lang) -> str:
     return "<style>" + "\n".join(rules) + "</style>"
 
 
-def _sidebar(ls: LayerSet, lang: Lang) -> None:
+def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
+    catalog = ls.catalog
+    st.subheader(ui("layers", lang))
+    for group_id, group_title in catalog.groups:
+        specs = [s for s in catalog.layers if s.group == group_id]
+        if not specs:
+            continue
+        st.markdown(f"**{_md(group_title.get(lang))}**")
+        for spec in specs:
+            error = ls.errors.get(spec.id)
+            st.checkbox(
+                spec.title.get(lang),
+                key=f"show_{spec.id}",
+                disabled=error is not None,
+                help=spec.description.get(lang),
+            )
+            if error is not None:
+                st.error(f"{ui('layer_error', lang)}: {error.summary}")
+
+
+def _step_controls(lang: Lang) -> None:
+    ids = [v.id for v in views()]
+    current = st.session_state.view_id
+    position = f"{ids.index(current) + 1} / {len(ids)}" if current in ids else f"– / {len(ids)}"
+    prev_col, pos_col, next_col = st.columns([2, 2, 2], vertical_alignment="center")
+    prev_col.button(ui("previous", lang), on_click=_step, args=(-1,), key="step_prev", width="stretch")
+    pos_col.markdown(f"<div class='yq-step'>{position}</div>", unsafe_allow_html=True)
+    next_col.button(ui("next", lang), on_click=_step, args=(1,), key="step_next", width="stretch")
+
+
+def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     catalog = ls.catalog
     with st.sidebar:
         st.html(_swatch_css(ls, lang))
-        st.radio(ui("language", lang), LANGS, key="lang", horizontal=True, format_func=LANG_NAMES.get)
+        st.toggle(ui("presentation", lang), key="present")
+        if present:
+            _step_controls(lang)
+            _layer_toggles(ls, lang)
+            return
+        # the language lives in its own key: this radio is not drawn in presentation mode,
+        # and Streamlit forgets the state of widgets it does not draw
+        st.radio(
+            ui("language", lang),
+            LANGS,
+            index=LANGS.index(lang),
+            key="lang_choice",
+            horizontal=True,
+            format_func=LANG_NAMES.get,
+            on_change=_on_lang,
+        )
+        st.selectbox(
+            ui("preset_view", lang),
+            [v.id for v in views()],
+            index=None,
+            key="view_pick",
+            format_func=lambda vid: view_by_id(views(), vid).title.get(lang),
+            on_change=_on_view_pick,
+        )
         query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
         hits = search(ls, query) if query else []
         if query and not hits:
@@ -181,22 +326,9 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
                 format_func=lambda h: f"{h.name_zh} · {h.name_en} — {catalog.layer(h.layer_id).title.get(lang)}",
                 on_change=_on_search_pick,
             )
-        st.subheader(ui("layers", lang))
-        for group_id, group_title in catalog.groups:
-            specs = [s for s in catalog.layers if s.group == group_id]
-            if not specs:
-                continue
-            st.markdown(f"**{_md(group_title.get(lang))}**")
-            for spec in specs:
-                error = ls.errors.get(spec.id)
-                st.checkbox(
-                    spec.title.get(lang),
-                    key=f"show_{spec.id}",
-                    disabled=error is not None,
-                    help=spec.description.get(lang),
-                )
-                if error is not None:
-                    st.error(f"{ui('layer_error', lang)}: {error.summary}")
+        _layer_toggles(ls, lang)
+        with st.expander(ui("share_link", lang)):
+            st.code(_share_link(ls), language=None, wrap_lines=True)
 
 
 def _summary(ls: LayerSet, lang: Lang) -> None:
@@ -212,8 +344,9 @@ def _summary(ls: LayerSet, lang: Lang) -> None:
     )
 
 
-def _details(ls: LayerSet, lang: Lang) -> None:
-    st.subheader(ui("details", lang))
+def _details(ls: LayerSet, lang: Lang, *, compact: bool = False) -> None:
+    if not compact:
+        st.subheader(ui("details", lang))
     selection = st.session_state.selection
     if not selection:
         st.caption(ui("click_hint", lang))
@@ -224,6 +357,8 @@ def _details(ls: LayerSet, lang: Lang) -> None:
         return
     st.markdown(f"### {_md(details.name)}")
     st.caption(f"{details.other_name} · {details.layer_title}")
+    if compact:
+        return
     st.dataframe(pd.DataFrame(details.rows, columns=["", " "]), hide_index=True, width="stretch")
     for label, names in details.relations:
         value = "、".join(names) if lang == "zh" else ", ".join(names)
@@ -246,23 +381,66 @@ def _send_sync(state: dict) -> None:
     st.iframe(sync_html(state, seq=seq), height=1)
 
 
+def _query(ls: LayerSet) -> dict[str, str]:
+    """The URL parameters that restore what the user sees now."""
+    view = st.session_state.view or {}
+    if "center" in view:
+        centre, zoom = tuple(view["center"]), view["zoom"]
+    elif "bounds" in view and st.session_state.view_id:
+        centre, zoom = view_by_id(views(), st.session_state.view_id).centre_zoom()
+    else:
+        centre = zoom = None
+    return to_query(
+        view=st.session_state.view_id,
+        visible=_visible(ls),
+        lang=st.session_state.lang,
+        selection=st.session_state.selection,
+        centre=centre,
+        zoom=zoom,
+        present=st.session_state.present,
+    )
+
+
+def _share_link(ls: LayerSet) -> str:
+    base = (st.context.url or "").split("?")[0]
+    return f"{base}?{urlencode(_query(ls))}"
+
+
+def _header(ls: LayerSet, lang: Lang, *, present: bool) -> str:
+    """Title, caption and summary; returns the caption the export should carry."""
+    catalog = ls.catalog
+    view = view_by_id(views(), st.session_state.view_id) if st.session_state.view_id else None
+    caption = view.caption.get(lang) if view else ""
+    if present and view:
+        st.markdown(f"<h1 class='yq-present-title'>{_html(view.title.get(lang))}</h1>", unsafe_allow_html=True)
+        st.markdown(f"<p class='yq-present-caption'>{_html(caption)}</p>", unsafe_allow_html=True)
+        st.caption(f"{ui('sources', lang)}: {view.source} · {catalog.boundary_statement.get(lang)}")
+        return f"{view.title.get(lang)} — {caption}"
+    st.title(catalog.title.get(lang))
+    if view:
+        st.markdown(f"**{_md(view.title.get(lang))}** — {_md(caption)}")
+    st.caption(catalog.boundary_statement.get(lang))
+    if not present:
+        _summary(ls, lang)
+    return f"{view.title.get(lang)} — {caption}" if view else ""
+
+
 def main() -> None:
     ls = layers()
     _init_state(ls)
     lang: Lang = st.session_state.lang
-    _css()
-    visible = _visible(ls)
-    _handle_click(ls, visible)
-    visible = _visible(ls)
-    _sidebar(ls, lang)
+    present: bool = st.session_state.present
+    _css(present=present)
+    _handle_click(ls, _visible(ls))
+    _sidebar(ls, lang, present=present)
     visible = _visible(ls)
     catalog = ls.catalog
 
-    st.title(catalog.title.get(lang))
-    st.caption(catalog.boundary_statement.get(lang))
-    _summary(ls, lang)
-
-    map_col, detail_col = st.columns([3, 1.2])
+    # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
+    header = st.container()
+    map_col, detail_col = st.columns([5, 1] if present else [3, 1.2])
+    with header:
+        caption = _header(ls, lang, present=present)
     view = st.session_state.view
     state = MapState(visible=visible, lang=lang, selection=st.session_state.selection)
     with map_col:
@@ -276,20 +454,22 @@ def main() -> None:
             feature_group_to_add=live_groups(ls, *live_parts()),
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
-        # What changes (visible layers, selection, view) goes to the map as a small state.
+        # What changes (language, visible layers, selection, view) goes to the map as a small state.
         _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq))
         today = dt.date.today().isoformat()
+        view_json = json.dumps(view) if view else ""
         st.download_button(
             ui("download_html", lang),
-            data=lambda: cached_export(
-                visible, lang, state.selection, view[0] if view else None, view[1] if view else None, today
-            ),
-            file_name=f"yuqian-map-{today}.html",
+            data=lambda: cached_export(visible, lang, state.selection, view_json, caption, today),
+            file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
             mime="text/html",
             icon=":material/download:",
         )
     with detail_col:
-        _details(ls, lang)
+        _details(ls, lang, compact=present)
+    st.query_params.from_dict(_query(ls))
+    if present:
+        return
 
     with st.expander(ui("unknown_title", lang), expanded=False):
         st.markdown(_md(catalog.unknown_note.get(lang)))

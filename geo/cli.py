@@ -36,17 +36,22 @@ def _export(args: argparse.Namespace) -> int:
     from geo.layers import LayerError, load_layers
     from geo.mapview import MapState
     from geo.userlayers import load_user_geojson, with_layer
+    from geo.views import BASEMAPS, load_views, view_by_id
 
-    if args.view:
-        raise _Usage(f"--view {args.view}: no preset views are defined yet")
-    if args.basemap != "offline":
-        raise _Usage(f"--basemap {args.basemap}: unknown basemap; available: offline")
+    if args.basemap is not None and args.basemap not in BASEMAPS:
+        raise _Usage(f"--basemap {args.basemap}: unknown basemap; available: {', '.join(BASEMAPS)}")
     catalog = load_catalog()
+    view = None
+    if args.view:
+        try:
+            view = view_by_id(load_views(catalog), args.view)
+        except KeyError as exc:
+            raise _Usage(f"--view: {exc.args[0]}") from None
     layerset = load_layers(catalog)
     for layer_id, error in layerset.errors.items():
         print(f"warning: layer {layer_id} skipped: {error.summary}", file=sys.stderr)
     if args.layers is None:
-        visible = list(catalog.default_visible())
+        visible = list(view.layers if view else catalog.default_visible())
     else:
         visible = [i.strip() for i in args.layers.split(",") if i.strip()]
         unknown = [i for i in visible if i not in catalog.layer_ids]
@@ -63,7 +68,13 @@ def _export(args: argparse.Namespace) -> int:
             return 2
         layerset = with_layer(layerset, spec, frame)
         visible.append(spec.id)
-    html = export_html(layerset, MapState(visible=tuple(visible), lang=args.lang))
+    state = MapState(visible=tuple(visible), lang=args.lang, selection=view.highlight if view else None)
+    html = export_html(
+        layerset,
+        state,
+        bounds=view.extent if view else None,
+        caption=f"{view.title.get(args.lang)} — {view.caption.get(args.lang)}" if view else "",
+    )
     out = Path(args.out)
     try:
         out.write_text(html, encoding="utf-8")
@@ -94,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("out", metavar="OUT.html")
     p_export.add_argument("--layers", help="comma-separated layer ids to show (default: the catalog's defaults)")
     p_export.add_argument("--view", help="a preset view id")
-    p_export.add_argument("--basemap", default="offline", help="basemap id (default: offline)")
+    p_export.add_argument("--basemap", default=None, help="basemap id (default: the view's, else offline)")
     p_export.add_argument("--lang", choices=["zh", "en"], default="zh")
     p_export.add_argument(
         "--extra-layer",

@@ -98,12 +98,13 @@ def export_html(
     *,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     when: dt.date | None = None,
     caption: str = "",
 ) -> str:
     """The map of `state` as one self-contained HTML document (no external requests)."""
     when = when or dt.date.today()
-    m = build_map(layerset, state, center=center, zoom=zoom, layer_control=True)
+    m = build_map(layerset, state, center=center, zoom=zoom, bounds=bounds, layer_control=True)
     shown = [i for i in layerset.available if i in set(state.visible)]
     InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption)).add_to(m)
     root = m.get_root()

@@ -98,10 +98,14 @@ def sync_state(
     layerset: LayerSet,
     state: MapState,
     *,
-    view: tuple[tuple[float, float], int] | None = None,
+    view: Mapping[str, Any] | None = None,
     view_seq: int = 0,
 ) -> dict[str, Any]:
-    """What the dashboard's map should show now: language, visible layer ids, selection, view."""
+    """What the dashboard's map should show now: language, visible layer ids, selection, view.
+
+    `view` is ``{"center": [lat, lon], "zoom": z}`` or ``{"bounds": [[s, w], [n, e]]}``; the map
+    moves only when `view_seq` changes, so the user's own panning is kept otherwise.
+    """
     selection = None
     if state.selection:
         layer_id, feature_id = state.selection
@@ -114,7 +118,7 @@ def sync_state(
         "lang": state.lang,
         "visible": _ordered_visible(layerset, state.visible),
         "selection": selection,
-        "view": {"center": list(view[0]), "zoom": view[1], "seq": view_seq} if view else None,
+        "view": {**view, "seq": view_seq} if view else None,
     }
 
 

@@ -286,11 +286,13 @@ def build_map(
     *,
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     layer_control: bool = True,
 ) -> folium.Map:
     """The whole map as one folium object: base, visible layers, selection, legend, control.
 
-    With no centre given the map fits the zone.
+    It shows `bounds` ([[south, west], [north, east]]) when given, else `center`/`zoom`,
+    else the whole zone.
     """
     m = base_map(center=center or DEFAULT_CENTER, zoom=zoom or DEFAULT_ZOOM)
     layer_ids = _ordered_visible(layerset, state.visible)
@@ -306,6 +308,8 @@ def build_map(
     Legend({state.lang: legend_config(layerset, layer_ids, state.lang)}, state.lang).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    if center is None:
+    if bounds is not None:
+        m.fit_bounds([list(bounds[0]), list(bounds[1])])
+    elif center is None:
         m.fit_bounds([list(ZONE_BOUNDS[0]), list(ZONE_BOUNDS[1])])
     return m

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.catalog import load_catalog
+from geo.views import load_views
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
@@ -80,7 +81,7 @@ def test_app_runs_and_shows_the_default_layers(app):
 
 
 def test_switching_language_changes_labels(app):
-    app.radio(key="lang").set_value("en").run()
+    app.radio(key="lang_choice").set_value("en").run()
     assert not app.exception
     assert app.title[0].value == "Chongqing–Guizhou Cooperation Pilot Demonstration Zone"
     labels = [c.label for c in app.checkbox]
@@ -107,7 +108,7 @@ def test_toggling_sends_the_same_map_element(app):
 def test_switching_language_sends_the_same_map_element(app):
     """A changed base script would make streamlit-folium remount the map (and lose the view)."""
     before = _map_args(app)
-    app.radio(key="lang").set_value("en").run()
+    app.radio(key="lang_choice").set_value("en").run()
     assert _map_args(app) == before
 
 
@@ -141,3 +142,66 @@ def test_table_download_offers_the_visible_layers(app):
     frames = [d.value for d in app.dataframe]
     table = frames[-1]
     assert {"渝贵铁路", "果园港"} <= set(table["name_zh"])
+
+
+# --- preset views, presentation mode and links -------------------------------------------
+
+
+def _open(**params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("view", [v.id for v in load_views(load_catalog())])
+def test_every_view_opens_from_a_link(view):
+    spec = next(v for v in load_views(load_catalog()) if v.id == view)
+    at = _open(view=view)
+    state = _sync_state(at)
+    assert state["visible"] == [i for i in load_catalog().layer_ids if i in spec.layers]
+    assert state["view"]["bounds"] == [list(spec.extent[0]), list(spec.extent[1])]
+    assert (state["selection"] or {}).get("key") == ("/".join(spec.highlight) if spec.highlight else None)
+    assert at.query_params["view"] == view
+
+
+def test_a_link_restores_layers_language_and_selection_over_the_view():
+    at = _open(view="core", layers="rail,border", lang="en", sel="520303")
+    state = _sync_state(at)
+    # the selected feature's layer is shown too: a selection is never on a hidden layer
+    assert state["visible"] == ["scope_yanxian", "rail", "border"] and state["lang"] == "en"
+    assert state["selection"]["key"] == "scope_yanxian/520303"
+    assert at.title[0].value == "Chongqing–Guizhou Cooperation Pilot Demonstration Zone"
+    assert any(m.value == "### Huichuan District" for m in at.markdown)
+    assert at.query_params["sel"] == "scope_yanxian/520303"
+
+
+def test_malformed_parameters_give_a_notice_not_an_exception():
+    at = _open(view="nowhere", layers="metro", lang="fr", lat="x", z="-3", sel="<script>", present="maybe")
+    notices = " ".join(t.value for t in at.toast)
+    for word in ("nowhere", "metro", "fr", "-3", "<script>", "maybe"):
+        assert word in notices
+    assert _sync_state(at)["visible"] == []  # layers=metro asked for no known layer
+    assert at.title[0].value == "渝黔合作先行示范区"
+
+
+def test_presentation_mode_steps_through_the_views():
+    at = _open(view="overview", present="1")
+    assert [b.label for b in at.button][:2] == ["◀ 上一步", "下一步 ▶"]
+    assert not at.text_input  # the sidebar holds only step controls and layer toggles
+    assert any("1 / 8" in m.value for m in at.markdown)
+    views = [v.id for v in load_views(load_catalog())]
+    seen = []
+    for _ in views:
+        at.button(key="step_next").click().run()
+        assert not at.exception
+        seen.append(at.query_params["view"])
+    assert seen == views[1:] + views[:1]
+    at.button(key="step_prev").click().run()
+    assert at.query_params["view"] == views[-1]
+    assert any("示范区全貌" in m.value or "园区配对" in m.value for m in at.markdown)
+    # the presenter can still toggle a layer during a step
+    at.checkbox(key="show_rail").check().run()
+    assert "rail" in _sync_state(at)["visible"]

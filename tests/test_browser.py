@@ -164,6 +164,47 @@ def test_switching_language_relabels_the_same_map(chromium, dashboard_url, layer
     page.close()
 
 
+def test_presenter_steps_through_every_view_on_the_same_map(chromium, dashboard_url, layerset):
+    from geo.views import load_views
+
+    views = load_views(layerset.catalog)
+    page, outside, errors = _open(chromium, dashboard_url)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 100, what="features painted")
+    frame.evaluate("window.map.__probe = 'same map';"
+                   "window.map.on('movestart', () => { window.__moving = true; });"
+                   "window.map.on('moveend', () => { window.__moving = false; });")
+    page.locator('section[data-testid="stSidebar"] label').filter(has_text="演示模式").first.click()
+    page.get_by_role("button", name="下一步 ▶").wait_for(timeout=30_000)
+
+    def legend_layers():
+        return frame.evaluate("document.querySelector('.yq-legend').getAttribute('data-layers')").split(",")
+
+    def shows(view) -> bool:
+        wanted = [i for i in layerset.catalog.layer_ids if i in view.layers]
+        if legend_layers() != wanted or frame.evaluate("!!window.__moving"):
+            return False
+        (south, west), (north, east) = view.extent
+        bounds = frame.evaluate(
+            "(() => { const b = window.map.getBounds();"
+            "return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; })()"
+        )
+        centre = ((south + north) / 2, (west + east) / 2)
+        inside = bounds[0] < centre[0] < bounds[2] and bounds[1] < centre[1] < bounds[3]
+        return inside and bounds[2] - bounds[0] < 3 * (north - south)  # fitted, not the whole region
+
+    for view in [*views[:], views[0]]:  # from "–" to the first view, through all, round to the first
+        page.get_by_role("button", name="下一步 ▶").click()
+        wait_for(page, lambda view=view: shows(view), timeout=30, what=f"view {view.id}")
+        page.get_by_text(view.title.zh, exact=True).first.wait_for(timeout=30_000)
+    page.get_by_role("button", name="◀ 上一步").click()
+    wait_for(page, lambda: shows(views[-1]), timeout=30, what="the previous view")
+
+    assert frame.evaluate("window.map.__probe") == "same map"  # never remounted
+    assert outside == [] and errors == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def tampered_app(tmp_path_factory):
     """A copy of the app whose data holds hostile text and one broken layer file."""

@@ -51,7 +51,7 @@ def test_the_data_bundle_is_a_script_that_fills_yq_data(layerset):
 
 def test_sync_state_carries_language_layers_selection_and_view(layerset):
     state = MapState(visible=("rail", "scope_yanxian"), lang="en", selection=("scope_yanxian", "500110"))
-    synced = sync_state(layerset, state, view=((28.9, 106.8), 9), view_seq=3)
+    synced = sync_state(layerset, state, view={"center": [28.9, 106.8], "zoom": 9}, view_seq=3)
     assert synced["lang"] == "en"
     assert synced["visible"] == ["scope_yanxian", "rail"]  # catalog order
     assert synced["selection"]["key"] == "scope_yanxian/500110"

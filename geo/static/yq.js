@@ -64,8 +64,12 @@
       yq.selectionKey = selKey;
     }
     if (state.view && state.view.seq !== yq.viewSeq) {
-      map.setView(state.view.center, state.view.zoom);
       yq.viewSeq = state.view.seq;
+      if (state.view.bounds) {
+        map.flyToBounds(state.view.bounds, { duration: 0.8, padding: [10, 10] });
+      } else {
+        map.flyTo(state.view.center, state.view.zoom, { duration: 0.8 });
+      }
     }
     return true;
   };

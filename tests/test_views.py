@@ -1,0 +1,119 @@
+"""Preset views as data, and links (query parameters) that restore the whole state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from geo.catalog import load_catalog
+from geo.urlstate import find_feature, parse_query, to_query
+from geo.views import VIEWS_PATH, ViewsError, load_views
+
+CATALOG = load_catalog()
+VIEWS = load_views(CATALOG)
+
+
+def test_the_required_views_exist():
+    ids = [v.id for v in VIEWS]
+    assert ids == ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks"]
+    for view in VIEWS:
+        assert view.title.zh and view.title.en and view.caption.zh and view.caption.en
+        assert "http" in view.source
+        (south, west), (north, east) = view.extent
+        assert 24 < south < north < 32 and 103 < west < east < 112
+
+
+def test_every_highlight_names_a_drawn_feature(layerset):
+    for view in VIEWS:
+        if view.highlight:
+            layer_id, feature_id = view.highlight
+            frame = layerset.frame(layer_id)
+            rows = frame[frame["id"].astype(str) == feature_id]
+            assert len(rows) == 1 and rows.geometry.iloc[0] is not None, view.id
+
+
+def test_views_file_reports_every_problem(tmp_path: Path):
+    text = VIEWS_PATH.read_text(encoding="utf-8")
+    text = text.replace(
+        'layers = ["rail", "stations", "border", "provinces", "counties"]',
+        'layers = ["rail", "metro"]\nbasemap = "google"',
+    )
+    text = text.replace("extent = [[27.3, 105.8], [29.5, 107.6]]", "extent = [[29.5, 105.8], [27.3, 107.6]]")
+    text = text.replace('highlight = "poles/liangjiang"', 'highlight = "rail/yugui"')
+    bad = tmp_path / "views.toml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ViewsError) as info:
+        load_views(CATALOG, bad)
+    problems = "\n".join(info.value.problems)
+    assert "id='rail'" in problems and "unknown layer id(s) ['metro']" in problems
+    assert "unknown basemap 'google'" in problems
+    assert "id='core'" in problems and "extent" in problems
+    assert "id='poles'" in problems and "highlight" in problems
+
+
+def test_a_link_restores_view_layers_language_selection_and_centre(layerset):
+    params = {
+        "view": "core",
+        "layers": "rail,counties",
+        "lang": "en",
+        "sel": "500116",
+        "lat": "28.5",
+        "lon": "106.6",
+        "z": "9",
+        "present": "1",
+        "basemap": "offline",
+    }
+    state, notices = parse_query(params, layerset, VIEWS)
+    assert notices == []
+    assert state.view == "core" and state.layers == ("rail", "counties") and state.lang == "en"
+    assert state.sel == ("scope_yanxian", "500116")
+    assert state.centre == (28.5, 106.6) and state.zoom == 9 and state.present
+
+
+def test_malformed_parameters_are_dropped_with_a_notice(layerset):
+    params = {
+        "view": "nowhere",
+        "layers": "rail,metro",
+        "lang": "fr",
+        "sel": "999999",
+        "lat": "north",
+        "lon": "106",
+        "z": "99",
+        "basemap": "google",
+        "utm_source": "mail",
+        "present": "maybe",
+    }
+    state, notices = parse_query(params, layerset, VIEWS)
+    assert state.view is None and state.layers == ("rail",) and state.lang is None and state.sel is None
+    assert state.centre is None and state.zoom is None and state.basemap is None and not state.present
+    text = "\n".join(notices)
+    for word in ("nowhere", "metro", "fr", "999999", "north", "99", "google", "utm_source", "maybe"):
+        assert word in text
+
+
+def test_query_round_trip(layerset):
+    query = to_query(
+        view="belt",
+        visible=("belt", "border"),
+        lang="zh",
+        selection=("parks", "lj_guoyuan"),
+        centre=(28.75, 107.45),
+        zoom=7,
+        present=True,
+    )
+    state, notices = parse_query(query, layerset, VIEWS)
+    assert notices == []
+    assert (state.view, state.layers, state.lang, state.sel) == (
+        "belt",
+        ("belt", "border"),
+        "zh",
+        ("parks", "lj_guoyuan"),
+    )
+    assert state.centre == (28.75, 107.45) and state.zoom == 7 and state.present
+
+
+def test_find_feature_prefers_the_zone_units(layerset):
+    assert find_feature(layerset, "520303") == ("scope_yanxian", "520303")
+    assert find_feature(layerset, "counties/520303") == ("counties", "520303")
+    assert find_feature(layerset, "rail/nope") is None
