@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from geo.i18n import LANGS, Lang
+from geo.i18n import Lang
 from geo.layers import LayerSet
 from geo.views import BASEMAPS, View
 
@@ -95,10 +95,13 @@ def parse_query(params: Mapping[str, Any], layerset: LayerSet, views: tuple[View
         notices.append(f"未知底图 / unknown basemap: {basemap}")
         basemap = None
 
-    lang = values.get("lang") or None
-    if lang is not None and lang not in LANGS:
-        notices.append(f"未知语言 / unknown language: {lang}")
-        lang = None
+    lang: Lang | None = None
+    asked_lang = values.get("lang") or None
+    if asked_lang is not None:
+        if asked_lang == "zh" or asked_lang == "en":
+            lang = asked_lang
+        else:
+            notices.append(f"未知语言 / unknown language: {asked_lang}")
 
     sel = None
     if values.get("sel"):
@@ -114,7 +117,7 @@ def parse_query(params: Mapping[str, Any], layerset: LayerSet, views: tuple[View
         view=view,
         layers=layers,
         basemap=basemap,
-        lang=lang,  # type: ignore[arg-type]
+        lang=lang,
         sel=sel,
         centre=centre,
         zoom=zoom,

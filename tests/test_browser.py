@@ -171,9 +171,11 @@ def test_presenter_steps_through_every_view_on_the_same_map(chromium, dashboard_
     page, outside, errors = _open(chromium, dashboard_url)
     frame = map_frame(page)
     wait_for(page, lambda: painted(frame) > 100, what="features painted")
-    frame.evaluate("window.map.__probe = 'same map';"
-                   "window.map.on('movestart', () => { window.__moving = true; });"
-                   "window.map.on('moveend', () => { window.__moving = false; });")
+    frame.evaluate(
+        "window.map.__probe = 'same map';"
+        "window.map.on('movestart', () => { window.__moving = true; });"
+        "window.map.on('moveend', () => { window.__moving = false; });"
+    )
     page.locator('section[data-testid="stSidebar"] label').filter(has_text="演示模式").first.click()
     page.get_by_role("button", name="下一步 ▶").wait_for(timeout=30_000)
 
