@@ -98,8 +98,10 @@ def parse_query(params: Mapping[str, Any], layerset: LayerSet, views: tuple[View
     lang: Lang | None = None
     asked_lang = values.get("lang") or None
     if asked_lang is not None:
-        if asked_lang == "zh" or asked_lang == "en":
-            lang = asked_lang
+        if asked_lang == "zh":
+            lang = "zh"
+        elif asked_lang == "en":
+            lang = "en"
         else:
             notices.append(f"未知语言 / unknown language: {asked_lang}")
 
