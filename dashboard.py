@@ -9,19 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from urllib.parse import urlencode
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.basemaps import Basemap, basemap_by_id, load_basemaps
 from geo.catalog import load_catalog
 from geo.details import feature_details, features_geojson, features_table, resolve_click, summary
 from geo.export import export_html
+from geo.gcj import gcj_to_wgs
 from geo.i18n import LANGS, Lang, ui
 from geo.layers import LayerSet, load_layers
-from geo.livemap import data_bundle_uri, live_groups, live_payloads, sync_html, sync_state
+from geo.livemap import data_bundle_uri, gcj_html, live_groups, live_payloads, sync_html, sync_state
 from geo.mapview import LayerPayload, MapState, base_map
 from geo.popups import swatch_uris
 from geo.search import Hit, feature_geometry, search, view_for
@@ -52,6 +56,33 @@ def views() -> tuple[View, ...]:
 
 
 @st.cache_resource(show_spinner=False)
+def basemaps() -> tuple[Basemap, ...]:
+    """The basemap catalog (layers/basemaps.toml)."""
+    return load_basemaps()
+
+
+@st.cache_resource(show_spinner="计算 GCJ-02 偏移 / Shifting overlays to GCJ-02…")
+def cached_gcj_html() -> str:
+    """Every feature's GCJ-02 copy, for GCJ-02 basemaps (made once per process)."""
+    return gcj_html(layers())
+
+
+def basemap_key(basemap: Basemap) -> str | None:
+    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo."""
+    if not basemap.key_env:
+        return None
+    value = os.environ.get(basemap.key_env, "").strip()
+    if value:
+        return value
+    try:
+        return str(st.secrets.get(basemap.key_env, "")).strip() or None
+    except FileNotFoundError:  # no secrets file at all
+        return None
+    except Exception:  # noqa: BLE001 - Streamlit raises its own error type when secrets.toml is absent
+        return None
+
+
+@st.cache_resource(show_spinner=False)
 def live_parts() -> tuple[dict[str, LayerPayload], str]:
     """Every layer serialised for the browser (both languages) and the script link that carries it."""
     payloads = live_payloads(layers())
@@ -60,7 +91,14 @@ def live_parts() -> tuple[dict[str, LayerPayload], str]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_export(
-    visible: tuple[str, ...], lang: Lang, selection: tuple[str, str] | None, view_json: str, caption: str, day: str
+    visible: tuple[str, ...],
+    lang: Lang,
+    selection: tuple[str, str] | None,
+    view_json: str,
+    caption: str,
+    day: str,
+    basemap_id: str = "offline",
+    _key: str | None = None,
 ) -> bytes:
     """The self-contained HTML of what the user sees (the day is part of the key: the file is dated)."""
     view = json.loads(view_json) if view_json else {}
@@ -74,6 +112,8 @@ def cached_export(
         bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
         caption=caption,
         when=dt.date.fromisoformat(day),
+        basemap=basemap_by_id(basemaps(), basemap_id),
+        key=_key,
     )
     return html.encode("utf-8")
 
@@ -103,6 +143,7 @@ def _init_state(ls: LayerSet) -> None:
     state.setdefault("last_click", None)
     state.setdefault("view_id", None)
     state.setdefault("present", False)
+    state.setdefault("basemap", "offline")
     if "url_applied" not in state:
         state.url_applied = True
         _apply_url(ls)
@@ -140,7 +181,8 @@ def _apply_view(ls: LayerSet, view: View) -> None:
 
 def _apply_url(ls: LayerSet) -> None:
     """Restore the state a link asks for; explicit parameters override the view's defaults."""
-    asked, notices = parse_query(st.query_params.to_dict(), ls, views())
+    ids = tuple(b.id for b in basemaps())
+    asked, notices = parse_query(st.query_params.to_dict(), ls, views(), ids)
     if asked.lang:
         st.session_state.lang = asked.lang
     if asked.view:
@@ -153,6 +195,13 @@ def _apply_url(ls: LayerSet) -> None:
     if asked.centre is not None:
         _set_view({"center": list(asked.centre), "zoom": asked.zoom or 9})
     st.session_state.present = asked.present
+    chosen = asked.basemap or (view_by_id(views(), asked.view).basemap if asked.view else None)
+    if chosen:
+        basemap = basemap_by_id(basemaps(), chosen)
+        if basemap.needs_key and not basemap_key(basemap):
+            notices.append(f"{chosen}: 未配置密钥 / no key configured ({basemap.key_env})")
+        else:
+            st.session_state.basemap = chosen
     for notice in notices:
         st.toast(notice, icon=":material/info:")
 
@@ -177,6 +226,19 @@ def _on_search_pick() -> None:
         _select(layers(), hit.key, zoom_to=True)
 
 
+def _basemap() -> Basemap:
+    return basemap_by_id(basemaps(), st.session_state.basemap)
+
+
+def _on_basemap() -> None:
+    chosen = basemap_by_id(basemaps(), st.session_state.basemap_choice)
+    if chosen.needs_key and not basemap_key(chosen):
+        st.session_state.basemap_refused = chosen.id  # explained under the selector, not applied
+        return
+    st.session_state.basemap_refused = None
+    st.session_state.basemap = chosen.id
+
+
 def _on_lang() -> None:
     st.session_state.lang = st.session_state.lang_choice
 
@@ -192,9 +254,11 @@ def _handle_click(ls: LayerSet, visible: tuple[str, ...]) -> None:
     if not click or click == st.session_state.last_click:
         return
     st.session_state.last_click = click
-    key = resolve_click(
-        ls, visible, float(click["lat"]), float(click["lng"]), returned.get("last_object_clicked_tooltip")
-    )
+    lat, lon = float(click["lat"]), float(click["lng"])
+    if _basemap().crs == "gcj02":  # the map is drawn shifted; the data is WGS-84
+        wlon, wlat = gcj_to_wgs(np.array([lon]), np.array([lat]))
+        lat, lon = float(wlat[0]), float(wlon[0])
+    key = resolve_click(ls, visible, lat, lon, returned.get("last_object_clicked_tooltip"))
     if key is not None:
         _select(ls, key, zoom_to=False)
 
@@ -313,6 +377,25 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
             format_func=lambda vid: view_by_id(views(), vid).title.get(lang),
             on_change=_on_view_pick,
         )
+        ids = [b.id for b in basemaps()]
+
+        def label(bid: str) -> str:
+            b = basemap_by_id(basemaps(), bid)
+            missing = b.needs_key and not basemap_key(b)
+            return b.name.get(lang) + (f" — {ui('needs_key', lang)}" if missing else "")
+
+        st.selectbox(
+            ui("basemap", lang),
+            ids,
+            index=ids.index(st.session_state.basemap),
+            key="basemap_choice",
+            format_func=label,
+            on_change=_on_basemap,
+        )
+        refused = st.session_state.get("basemap_refused")
+        if refused:
+            env = basemap_by_id(basemaps(), refused).key_env
+            st.caption(ui("key_missing", lang).format(env=env))
         query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
         hits = search(ls, query) if query else []
         if query and not hits:
@@ -398,6 +481,7 @@ def _query(ls: LayerSet) -> dict[str, str]:
         centre=centre,
         zoom=zoom,
         present=st.session_state.present,
+        basemap=st.session_state.basemap,
     )
 
 
@@ -455,12 +539,22 @@ def main() -> None:
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
         # What changes (language, visible layers, selection, view) goes to the map as a small state.
-        _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq))
+        basemap = _basemap()
+        key = basemap_key(basemap)
+        _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq, basemap=basemap, key=key))
+        if basemap.crs == "gcj02":
+            st.iframe(cached_gcj_html(), height=1)
         today = dt.date.today().isoformat()
         view_json = json.dumps(view) if view else ""
+        with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
+        if basemap.needs_key and not with_key:
+            st.caption(ui("export_without_key", lang))
         st.download_button(
             ui("download_html", lang),
-            data=lambda: cached_export(visible, lang, state.selection, view_json, caption, today),
+            # a key goes into the file only if the user ticked the box below
+            data=lambda: cached_export(
+                visible, lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None
+            ),
             file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
             mime="text/html",
             icon=":material/download:",

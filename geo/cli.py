@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -31,15 +32,14 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from geo.basemaps import basemap_by_id, load_basemaps
     from geo.catalog import load_catalog
     from geo.export import export_html
     from geo.layers import LayerError, load_layers
     from geo.mapview import MapState
     from geo.userlayers import load_user_geojson, with_layer
-    from geo.views import BASEMAPS, load_views, view_by_id
+    from geo.views import load_views, view_by_id
 
-    if args.basemap is not None and args.basemap not in BASEMAPS:
-        raise _Usage(f"--basemap {args.basemap}: unknown basemap; available: {', '.join(BASEMAPS)}")
     catalog = load_catalog()
     view = None
     if args.view:
@@ -47,6 +47,20 @@ def _export(args: argparse.Namespace) -> int:
             view = view_by_id(load_views(catalog), args.view)
         except KeyError as exc:
             raise _Usage(f"--view: {exc.args[0]}") from None
+    try:
+        basemap = basemap_by_id(load_basemaps(), args.basemap or (view.basemap if view else "offline"))
+    except KeyError as exc:
+        raise _Usage(f"--basemap: {exc.args[0]}") from None
+    key = None
+    if basemap.needs_key:
+        key = os.environ.get(str(basemap.key_env), "").strip()
+        if not key:
+            raise _Usage(f"--basemap {basemap.id} needs a key: set {basemap.key_env}")
+        if not args.include_key:
+            raise _Usage(
+                f"--basemap {basemap.id} puts your key in the file, readable by anyone who gets it; "
+                "add --include-key to accept that"
+            )
     layerset = load_layers(catalog)
     for layer_id, error in layerset.errors.items():
         print(f"warning: layer {layer_id} skipped: {error.summary}", file=sys.stderr)
@@ -73,6 +87,8 @@ def _export(args: argparse.Namespace) -> int:
         layerset,
         state,
         bounds=view.extent if view else None,
+        basemap=basemap,
+        key=key,
         caption=f"{view.title.get(args.lang)} — {view.caption.get(args.lang)}" if view else "",
     )
     out = Path(args.out)
@@ -107,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
     p_export.add_argument("--view", help="a preset view id")
     p_export.add_argument("--basemap", default=None, help="basemap id (default: the view's, else offline)")
     p_export.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p_export.add_argument(
+        "--include-key",
+        action="store_true",
+        help="allow a basemap key (TIANDITU_TOKEN, CARTO_API_KEY) to be written into the file",
+    )
     p_export.add_argument(
         "--extra-layer",
         action="append",

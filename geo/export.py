@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from branca.element import Figure
 from folium.template import Template
 
+from geo.basemaps import Basemap
 from geo.catalog import Catalog
 from geo.i18n import Lang, ui
 from geo.layers import LayerSet
@@ -101,10 +102,18 @@ def export_html(
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     when: dt.date | None = None,
     caption: str = "",
+    basemap: Basemap | None = None,
+    key: str | None = None,
 ) -> str:
-    """The map of `state` as one self-contained HTML document (no external requests)."""
+    """The map of `state` as one self-contained HTML document.
+
+    With the offline basemap it requests nothing from any host; an online basemap's tiles
+    are the only requests. A basemap key is written only when the caller passes it.
+    """
     when = when or dt.date.today()
-    m = build_map(layerset, state, center=center, zoom=zoom, bounds=bounds, layer_control=True)
+    m = build_map(
+        layerset, state, center=center, zoom=zoom, bounds=bounds, layer_control=True, basemap=basemap, key=key
+    )
     shown = [i for i in layerset.available if i in set(state.visible)]
     InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption)).add_to(m)
     root = m.get_root()

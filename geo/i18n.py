@@ -71,6 +71,16 @@ UI: dict[str, Text] = {
     "rail_planned_km": Text("规划铁路 (km，示意线)", "Planned rail (km, schematic)"),
     "table": Text("可见图层要素表", "Features of the visible layers"),
     "presentation": Text("演示模式", "Presentation mode"),
+    "basemap": Text("底图", "Basemap"),
+    "needs_key": Text("需要密钥，未配置", "needs a key, none configured"),
+    "key_missing": Text(
+        "该底图需要密钥：请设置环境变量或 Streamlit secrets 中的 {env}。",
+        "This basemap needs a key: set {env} in the environment or Streamlit secrets.",
+    ),
+    "include_key": Text("导出文件中包含我的底图密钥", "Put my basemap key in the exported file"),
+    "export_without_key": Text(
+        "未包含密钥：导出的文件不显示该底图。", "Without the key the exported file shows no tiles for this basemap."
+    ),
     "preset_view": Text("预设视图", "Preset view"),
     "previous": Text("◀ 上一步", "◀ Previous"),
     "next": Text("下一步 ▶", "Next ▶"),

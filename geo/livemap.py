@@ -17,11 +17,15 @@ from collections.abc import Mapping
 from typing import Any
 
 import folium
+import numpy as np
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from geo import geojson_io
 from geo.assets import data_uri
+from geo.basemaps import Basemap, Crs
+from geo.gcj import to_gcj, wgs_to_gcj
 from geo.i18n import LANGS
 from geo.layers import LayerSet
 from geo.mapview import (
@@ -94,31 +98,75 @@ def live_groups(layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle
     return groups
 
 
+def gcj_html(layerset: LayerSet) -> str:
+    """A tiny page that gives the map frame every drawn feature's GCJ-02 geometry (``yqGcj``).
+
+    Only shown while a GCJ-02 basemap is on; it is the same bytes every rerun, so Streamlit
+    sends it once. ``yq.shift`` moves the features onto these geometries in place.
+    """
+    data = {}
+    for layer_id in layerset.available:
+        frame = layerset.frames[layer_id]
+        data[layer_id] = [geojson_io.encode_geometry(to_gcj(g)) for g in frame.geometry if g is not None]
+    return (
+        "<script>(function(){var p=window.parent;p.yqGcj=" + _js(data) + ";"
+        "var frames=p.document.querySelectorAll('iframe');"
+        "for(var i=0;i<frames.length;i++){try{var w=frames[i].contentWindow;"
+        "if(w&&w.yq&&w.yq.sync){w.yq.sync();}}catch(e){}}})();</script>"
+    )
+
+
+def _view_in(view: Mapping[str, Any], crs: Crs) -> dict[str, Any]:
+    """A view (centre or bounds, lat/lon) moved to the map's drawing CRS."""
+    if crs != "gcj02":
+        return dict(view)
+
+    def shift(lat: float, lon: float) -> list[float]:
+        x, y = wgs_to_gcj(np.array([lon]), np.array([lat]))
+        return [round(float(y[0]), 6), round(float(x[0]), 6)]
+
+    if "bounds" in view:
+        (s, w), (n, e) = view["bounds"]
+        return {**view, "bounds": [shift(s, w), shift(n, e)]}
+    return {**view, "center": shift(*view["center"])}
+
+
 def sync_state(
     layerset: LayerSet,
     state: MapState,
     *,
     view: Mapping[str, Any] | None = None,
     view_seq: int = 0,
+    basemap: Basemap | None = None,
+    key: str | None = None,
 ) -> dict[str, Any]:
     """What the dashboard's map should show now: language, visible layer ids, selection, view.
 
     `view` is ``{"center": [lat, lon], "zoom": z}`` or ``{"bounds": [[s, w], [n, e]]}``; the map
-    moves only when `view_seq` changes, so the user's own panning is kept otherwise.
+    moves only when `view_seq` changes, so the user's own panning is kept otherwise. On a
+    GCJ-02 basemap the selection and the view are shifted like the layers; tiles needing a
+    key are included only when `key` is given (raises MissingKey otherwise).
     """
+    crs: Crs = basemap.crs if basemap else "wgs84"
+    tiles = None
+    if basemap is not None and not basemap.is_offline:
+        tiles = {"key": f"{basemap.id}/{state.lang}", "layers": basemap.tile_layers(state.lang, key)}
     selection = None
     if state.selection:
         layer_id, feature_id = state.selection
         frame = layerset.frame(layer_id)
         rows = frame[frame["id"].astype(str) == str(feature_id)] if frame is not None else None
         if rows is not None and not rows.empty and rows.geometry.iloc[0] is not None:
-            data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0])
+            kind = layerset.catalog.layer(layer_id).geometry
+            data, options = _selection_payload(kind, rows.geometry.iloc[0], crs)
             selection = {"key": f"{layer_id}/{feature_id}", "data": data, "options": options}
     return {
         "lang": state.lang,
         "visible": _ordered_visible(layerset, state.visible),
         "selection": selection,
-        "view": {**view, "seq": view_seq} if view else None,
+        "view": {**_view_in(view, crs), "seq": view_seq} if view else None,
+        "crs": crs,
+        "basemap": tiles,
     }
 
 
@@ -134,4 +182,4 @@ def sync_html(state: dict[str, Any], *, seq: int) -> str:
     )
 
 
-__all__ = ["data_bundle_uri", "live_groups", "live_payloads", "sync_html", "sync_state"]
+__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_payloads", "sync_html", "sync_state"]

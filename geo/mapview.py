@@ -17,8 +17,10 @@ from folium.template import Template
 
 from geo import geojson_io
 from geo.assets import make_offline
+from geo.basemaps import Basemap, Crs
 from geo.catalog import LayerSpec
-from geo.i18n import Lang, ui
+from geo.gcj import to_gcj
+from geo.i18n import Lang, Text, ui
 from geo.layers import LayerSet
 from geo.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
 
@@ -147,7 +149,7 @@ def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAUL
     return m
 
 
-def _slim_features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...]) -> dict[str, Any]:
+def _slim_features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs: Crs = "wgs84") -> dict[str, Any]:
     """The layer as GeoJSON carrying only what the browser needs: escaped HTML per language
     (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on."""
     frame = layerset.frames[spec.id]
@@ -162,7 +164,8 @@ def _slim_features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...])
             slim[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
         if spec.style_by:
             slim[spec.style_by] = props.get(spec.style_by)
-        features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(geom)})
+        drawn = to_gcj(geom) if crs == "gcj02" else geom
+        features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(drawn)})
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -174,10 +177,11 @@ class LayerPayload:
     options_js: str
 
 
-def layer_payload(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...]) -> LayerPayload:
-    """Serialise one layer for the browser: escaped HTML in `langs`, delta-encoded geometry."""
+def layer_payload(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...], crs: Crs = "wgs84") -> LayerPayload:
+    """Serialise one layer for the browser: escaped HTML in `langs`, delta-encoded geometry,
+    shifted to GCJ-02 when it will be drawn on GCJ-02 tiles (stored data stays WGS-84)."""
     spec = layerset.catalog.layer(layer_id)
-    return LayerPayload(_js(_slim_features(layerset, spec, langs)), _js(_layer_options(spec, langs[0])))
+    return LayerPayload(_js(_slim_features(layerset, spec, langs, crs)), _js(_layer_options(spec, langs[0])))
 
 
 class CatalogGeoJson(MacroElement):
@@ -225,17 +229,27 @@ def layer_group(
     payload: LayerPayload | None = None,
     data_ref: str | None = None,
     show: bool = True,
+    crs: Crs = "wgs84",
 ) -> CatalogGroup:
     """One catalog layer as a registered FeatureGroup holding its features with escaped text."""
     catalog = layerset.catalog
     spec = catalog.layer(layer_id)
     index = catalog.layer_ids.index(layer_id)
     group = CatalogGroup(layer_id, draw_rank(spec, index), name=spec.title.get(lang), show=show)
-    CatalogGeoJson(payload or layer_payload(layerset, layer_id, (lang,)), data_ref=data_ref).add_to(group)
+    CatalogGeoJson(payload or layer_payload(layerset, layer_id, (lang,), crs), data_ref=data_ref).add_to(group)
     return group
 
 
-def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> dict[str, Any]:
+CRS_NOTE = {
+    "wgs84": Text("坐标系：WGS-84", "Coordinates: WGS-84"),
+    "gcj02": Text(
+        "坐标系：GCJ-02（叠加图层已由 WGS-84 偏移，以对齐该底图）",
+        "Coordinates: GCJ-02 (overlays shifted from WGS-84 to line up with these tiles)",
+    ),
+}
+
+
+def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang, crs: Crs = "wgs84") -> dict[str, Any]:
     """Legend entries (escaped HTML) for `layer_ids`, and which of them hold low-confidence features."""
     catalog = layerset.catalog
     entries, low = {}, {}
@@ -252,10 +266,12 @@ def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> d
         "lowHtml": low_confidence_row(lang),
         "emptyHtml": esc(ui("none", lang)),
         "footerHtml": esc(catalog.boundary_statement.get(lang)),
+        "crsHtml": {key: esc(note.get(lang)) for key, note in CRS_NOTE.items()},
+        "crs": crs,
     }
 
 
-def _selection_group(layerset: LayerSet, selection: tuple[str, str]) -> folium.FeatureGroup | None:
+def _selection_group(layerset: LayerSet, selection: tuple[str, str], crs: Crs = "wgs84") -> folium.FeatureGroup | None:
     layer_id, feature_id = selection
     frame = layerset.frame(layer_id)
     if frame is None:
@@ -264,13 +280,14 @@ def _selection_group(layerset: LayerSet, selection: tuple[str, str]) -> folium.F
     if rows.empty or rows.geometry.iloc[0] is None:
         return None
     group = CatalogGroup("_selection", 10_000, name="selection")
-    data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0])
+    data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0], crs)
     CatalogGeoJson(LayerPayload(_js(data), _js(options))).add_to(group)
     return group
 
 
-def _selection_payload(kind: str, geom: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(geom)}
+def _selection_payload(kind: str, geom: Any, crs: Crs = "wgs84") -> tuple[dict[str, Any], dict[str, Any]]:
+    drawn = to_gcj(geom) if crs == "gcj02" else geom
+    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(drawn)}
     style = {**HIGHLIGHT, "radius": 12} if kind == "point" else HIGHLIGHT
     return data, {"style": style, "by": None, "categories": {}, "point": kind == "point", "interactive": False}
 
@@ -288,24 +305,39 @@ def build_map(
     zoom: int | None = None,
     bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     layer_control: bool = True,
+    basemap: Basemap | None = None,
+    key: str | None = None,
 ) -> folium.Map:
-    """The whole map as one folium object: base, visible layers, selection, legend, control.
+    """The whole map as one folium object: tiles, visible layers, selection, legend, control.
 
     It shows `bounds` ([[south, west], [north, east]]) when given, else `center`/`zoom`,
-    else the whole zone.
+    else the whole zone. On a GCJ-02 basemap every overlay is drawn shifted to GCJ-02.
     """
+    crs: Crs = basemap.crs if basemap else "wgs84"
     m = base_map(center=center or DEFAULT_CENTER, zoom=zoom or DEFAULT_ZOOM)
+    # a basemap whose key the caller did not pass is drawn without tiles (never a key we were not given)
+    if basemap is not None and not (basemap.needs_key and not key):
+        for i, tiles in enumerate(basemap.tile_layers(state.lang, key)):
+            folium.TileLayer(
+                tiles=tiles["url"],
+                attr=tiles["options"]["attribution"],
+                name=basemap.name.get(state.lang) if i == 0 else f"{basemap.name.get(state.lang)} · 注记",
+                max_zoom=tiles["options"]["maxZoom"],
+                subdomains=tiles["options"].get("subdomains", "abc"),
+                overlay=i > 0,
+                control=i > 0,
+            ).add_to(m)
     layer_ids = _ordered_visible(layerset, state.visible)
     catalog = layerset.catalog
     ranked = sorted(layer_ids, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
     for layer_id in ranked:
-        layer_group(layerset, layer_id, state.lang).add_to(m)
+        layer_group(layerset, layer_id, state.lang, crs=crs).add_to(m)
     if state.selection:
-        selected = _selection_group(layerset, state.selection)
+        selected = _selection_group(layerset, state.selection, crs)
         if selected is not None:
             selected.control = False
             selected.add_to(m)
-    Legend({state.lang: legend_config(layerset, layer_ids, state.lang)}, state.lang).add_to(m)
+    Legend({state.lang: legend_config(layerset, layer_ids, state.lang, crs)}, state.lang).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     if bounds is not None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from geo.i18n import Lang
 from geo.layers import LayerSet
-from geo.views import BASEMAPS, View
+from geo.views import View
 
 KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present")
 # Where a bare feature id (e.g. an adcode) is looked for, in order.
@@ -70,7 +70,9 @@ def find_feature(layerset: LayerSet, ref: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_query(params: Mapping[str, Any], layerset: LayerSet, views: tuple[View, ...]) -> tuple[UrlState, list[str]]:
+def parse_query(
+    params: Mapping[str, Any], layerset: LayerSet, views: tuple[View, ...], basemap_ids: tuple[str, ...] = ("offline",)
+) -> tuple[UrlState, list[str]]:
     """Read query parameters; return what they ask for and a notice for each one ignored."""
     notices: list[str] = []
     values = {k: _first(v) for k, v in params.items()}
@@ -91,7 +93,7 @@ def parse_query(params: Mapping[str, Any], layerset: LayerSet, views: tuple[View
         layers = tuple(x for x in asked if x not in unknown)
 
     basemap = values.get("basemap") or None
-    if basemap is not None and basemap not in BASEMAPS:
+    if basemap is not None and basemap not in basemap_ids:
         notices.append(f"未知底图 / unknown basemap: {basemap}")
         basemap = None
 

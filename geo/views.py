@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from geo.basemaps import load_basemaps
 from geo.catalog import LAYERS_DIR, Catalog
 from geo.i18n import Text
 from geo.tables import TABLES_DIR, read_sources
 
 VIEWS_PATH = LAYERS_DIR / "views.toml"
-BASEMAPS = ("offline",)
 
 Bounds = tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)), lat/lon
 
@@ -87,6 +87,7 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ViewsError(path, [f"not valid TOML: {exc}"]) from None
     sources = read_sources(tables_dir / "sources.toml")
+    basemap_ids = [b.id for b in load_basemaps()]
     problems: list[str] = []
     views: list[View] = []
     seen: set[str] = set()
@@ -110,8 +111,8 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
         if bad:
             problems.append(f"{where}: unknown layer id(s) {bad}")
         basemap = entry.get("basemap", "offline")
-        if basemap not in BASEMAPS:
-            problems.append(f"{where}: unknown basemap {basemap!r}; known: {list(BASEMAPS)}")
+        if basemap not in basemap_ids:
+            problems.append(f"{where}: unknown basemap {basemap!r}; known: {basemap_ids}")
         highlight = None
         if "highlight" in entry:
             layer_id, _, feature_id = str(entry["highlight"]).partition("/")

@@ -205,3 +205,25 @@ def test_presentation_mode_steps_through_the_views():
     # the presenter can still toggle a layer during a step
     at.checkbox(key="show_rail").check().run()
     assert "rail" in _sync_state(at)["visible"]
+
+
+def test_basemap_from_a_link_and_no_key_in_the_page(monkeypatch):
+    monkeypatch.delenv("TIANDITU_TOKEN", raising=False)
+    at = _open(basemap="tianditu")
+    assert any("TIANDITU_TOKEN" in t.value for t in at.toast)  # refused with a notice: no key configured
+    assert _sync_state(at)["basemap"] is None and _sync_state(at)["crs"] == "wgs84"
+    page = str(at._tree)
+    assert "tianditu.gov.cn" not in page and "tk=" not in page
+
+    at = _open(basemap="gaode")
+    state = _sync_state(at)
+    assert state["crs"] == "gcj02" and state["basemap"]["layers"][0]["url"].startswith("https://webrd0")
+    assert at.query_params["basemap"] == "gaode"
+
+
+def test_a_configured_key_reaches_only_the_map(monkeypatch):
+    monkeypatch.setenv("TIANDITU_TOKEN", "0123456789abcdef")
+    at = _open(basemap="tianditu", lang="en")
+    urls = [t["url"] for t in _sync_state(at)["basemap"]["layers"]]
+    assert all("tk=0123456789abcdef" in u for u in urls) and "eva_w" in urls[1]
+    assert "0123456789abcdef" not in str(dict(at.query_params))  # never in the link

@@ -207,6 +207,58 @@ def test_presenter_steps_through_every_view_on_the_same_map(chromium, dashboard_
     page.close()
 
 
+QIJIANG_VERTEX = """(() => {
+    let out = null;
+    yq.groups.scope_yanxian.eachLayer(g => g.eachLayer(f => {
+        if (f.feature.properties.id !== "500110") { return; }
+        let p = f.getLatLngs();
+        while (Array.isArray(p)) { p = p[0]; }  // first vertex of a polygon or multipolygon
+        out = [p.lat, p.lng];
+    }));
+    return out;
+})()"""
+
+
+def test_gcj_basemap_shifts_overlays_in_place_and_keeps_the_view(chromium, dashboard_url, layerset):
+    page, outside, errors = _open(chromium, dashboard_url)
+    tiles: list[str] = []
+    blank_png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
+
+    def serve_tile(route):  # no internet here: answer tile requests locally, and count them
+        tiles.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=blank_png)
+
+    page.route("**/*autonavi.com/**", serve_tile)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) == _located(layerset, _default_visible(layerset)), what="painted")
+    frame.evaluate("window.map.__probe = 'same map'; window.map.setView([28.8, 106.8], 9, {animate: false})")
+    view = frame.evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    wgs = frame.evaluate(QIJIANG_VERTEX)
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").click()
+    page.get_by_role("option", name="高德地图", exact=True).click()
+    wait_for(page, lambda: frame.evaluate("yq.crs === 'gcj02'"), what="overlays on GCJ-02")
+    gcj = frame.evaluate(QIJIANG_VERTEX)
+    metres = frame.evaluate(f"map.distance([{wgs[0]}, {wgs[1]}], [{gcj[0]}, {gcj[1]}])")
+    assert 450 < metres < 600 and gcj[0] < wgs[0] and gcj[1] > wgs[1]  # 450–600 m to the south-east
+    wait_for(page, lambda: len(tiles) > 0, what="Gaode tiles requested")
+    assert "GCJ-02" in frame.evaluate("document.querySelector('.yq-legend-footer').textContent")
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").click()
+    page.get_by_role("option", name="离线（无底图，仅行政区划）", exact=True).click()
+    wait_for(page, lambda: frame.evaluate("yq.crs === 'wgs84'"), what="overlays back on WGS-84")
+    assert frame.evaluate(QIJIANG_VERTEX) == wgs  # identical to the stored data again
+    assert frame.evaluate("yq.tiles.length") == 0
+    now = frame.evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
+    assert now == pytest.approx(view)
+    assert frame.evaluate("window.map.__probe") == "same map"
+    assert [u for u in outside if "autonavi.com" not in u] == [] and errors == []
+    page.close()
+
+
 @pytest.fixture(scope="module")
 def tampered_app(tmp_path_factory):
     """A copy of the app whose data holds hostile text and one broken layer file."""

@@ -39,12 +39,52 @@
     }
   };
 
+  /* Move every drawn feature between WGS-84 and GCJ-02 in place (same Leaflet layers, so
+   * tooltips and click handlers stay). GCJ-02 geometries come from window.parent.yqGcj,
+   * {layerId: [encoded geometry per feature]}, made in Python by the coordtransform package. */
+  var LEVELS = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
+  yq.shift = function (crs) {
+    var gcj = null;
+    if (crs === "gcj02") {
+      try { gcj = window.parent.yqGcj || null; } catch (e) { gcj = null; }
+      if (!gcj) { return false; }  // its data has not arrived yet; the next sync retries
+    }
+    Object.keys(yq.groups).forEach(function (id) {
+      if (id === "_selection") { return; }
+      yq.groups[id].eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          if (!f.feature) { return; }
+          var g = gcj ? yq.decodeGeometry(gcj[id] && gcj[id][f.yqIndex]) : f.feature.geometry;
+          if (!g) { return; }
+          if (g.type === "Point") { f.setLatLng(L.GeoJSON.coordsToLatLng(g.coordinates)); }
+          else if (f.setLatLngs) { f.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, LEVELS[g.type])); }
+        });
+      });
+    });
+    yq.crs = crs;
+    if (yq.map && yq.map.yqLegendUpdate) { yq.map.yqLegendUpdate(); }
+    return true;
+  };
+
+  /* Replace the basemap tiles: state.basemap = {key, layers: [{url, options}]} or null (offline). */
+  function setTiles(map, basemap) {
+    var key = basemap ? basemap.key : "offline";
+    if (key === yq.tilesKey) { return; }
+    (yq.tiles || []).forEach(function (t) { map.removeLayer(t); });
+    yq.tiles = (basemap ? basemap.layers : []).map(function (t) { return L.tileLayer(t.url, t.options).addTo(map); });
+    yq.tiles.slice().reverse().forEach(function (t) { t.bringToBack(); });
+    yq.tilesKey = key;
+  }
+
   yq.sync = function () {
     var state = null;
     try { state = window.parent !== window ? window.parent.yqState : null; } catch (e) { state = null; }
     var map = yq.map;
     if (!state || !map) { return false; }
     yq.setLang(state.lang);
+    setTiles(map, state.basemap || null);
+    if ((state.crs || "wgs84") !== (yq.crs || "wgs84")) { yq.shift(state.crs || "wgs84"); }
     var wanted = {};
     state.visible.forEach(function (id) { wanted[id] = true; });
     Object.keys(yq.groups).forEach(function (id) {
@@ -125,7 +165,8 @@
           '<div class="yq-legend-title">' + config.title + "</div>" +
           (rows.length ? rows.join("") : '<div class="yq-legend-empty">' + config.emptyHtml + "</div>") +
           (low ? config.lowHtml : "") +
-          '<div class="yq-legend-footer">' + config.footerHtml + "</div>";
+          '<div class="yq-legend-footer">' + config.footerHtml +
+          (config.crsHtml ? "<br>" + config.crsHtml[yq.crs || config.crs] : "") + "</div>";
         restack(map);
       }, 0);
     }
@@ -177,11 +218,13 @@
       }
       return out;
     }
+    var index = 0;
     var layer = L.geoJSON(data, {
       style: styleOf,
       interactive: opts.interactive !== false,
       pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, styleOf(feature)); },
       onEachFeature: function (feature, l) {
+        l.yqIndex = index++;  // position in the layer's data, to find the same feature's GCJ-02 copy
         var p = feature.properties || {};
         var tip = p["_tip_" + (yq.lang || opts.lang)];
         if (tip) { l.bindTooltip(tip, { sticky: true, className: "yq-tooltip" }); }
