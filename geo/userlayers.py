@@ -1,80 +1,367 @@
-"""A user's own GeoJSON file as an extra layer, checked and escaped like the bundled ones."""
+"""A user's own file as an extra layer: GeoJSON, zipped Shapefile or GeoPackage.
+
+Everything is read from memory — nothing is ever written to disk — and checked before
+anything is kept: size and zip limits, unsafe zip names, missing shapefile parts, CRS,
+coordinates that are not degrees, attribute encoding (GBK/GB18030 without a ``.cpg``),
+feature and vertex counts. Problems raise one :class:`LayerError` naming the file; repairs
+and doubts are reported, never silent. Property values are escaped when drawn, like all data.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import json
 import re
-from pathlib import Path
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import shapely
+from shapely.geometry import shape
 
 from geo.catalog import LayerSpec, PathStyle
+from geo.gcj import to_wgs
 from geo.i18n import Text
-from geo.layers import LayerError, LayerSet, parse_feature_collection
+from geo.layers import LayerError, LayerSet
 
-MAX_BYTES = 20 * 1024 * 1024
-_NAME_KEYS = ("name_zh", "name", "名称", "NAME", "Name", "title")
+_NAME_KEYS = ("name_zh", "name", "名称", "NAME", "Name", "title", "MC", "mc")
 USER_STYLE = PathStyle(color="#e7298a", fill_color="#e7298a", fill_opacity=0.25, weight=2.5, radius=7)
 _POPUP_FIELDS_MAX = 20
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")
+_SHAPEFILE_OPTIONAL = (".prj", ".cpg")
+# Features landing outside this box are reported: swapped lat/lon or the wrong CRS.
+_CHINA = (73.0, 18.0, 135.5, 54.0)
+_CHUNK = 1 << 20
 
 
-def _geometry_kind(frame: gpd.GeoDataFrame, path: Path) -> str:
-    types = set(frame.geometry.dropna().geom_type)
+@dataclass(frozen=True)
+class Limits:
+    """What one uploaded file may be. Past any limit nothing is loaded."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_features: int = 50_000
+    max_vertices: int = 2_000_000
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What reading a file did besides loading it: repairs, assumptions, doubts."""
+
+    features: int
+    crs: str
+    encoding: str | None = None
+    repaired: int = 0
+    dropped_empty: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """Human-readable lines, most important first."""
+        out = list(self.notes)
+        if self.repaired:
+            out.append(f"repaired {self.repaired} invalid geometr{'y' if self.repaired == 1 else 'ies'} (make_valid)")
+        if self.dropped_empty:
+            out.append(f"dropped {self.dropped_empty} feature(s) with an empty geometry")
+        return out
+
+
+def _fail(name: str, problem: str) -> LayerError:
+    return LayerError(name, [problem])
+
+
+# --- reading each format ------------------------------------------------------------------
+
+
+def _read_geojson(name: str, data: bytes, limits: Limits) -> tuple[gpd.GeoDataFrame, str | None]:
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise _fail(name, f"not valid JSON: {exc}") from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise _fail(name, "not a GeoJSON FeatureCollection")
+    features = doc["features"]
+    if len(features) > limits.max_features:
+        raise _fail(name, f"has {len(features):,} features; the limit is {limits.max_features:,}")
+    crs = None
+    declared = (doc.get("crs") or {}).get("properties", {}).get("name") if isinstance(doc.get("crs"), dict) else None
+    if declared:
+        match = re.search(r"EPSG:+(\d+)", str(declared))
+        crs = f"EPSG:{match.group(1)}" if match else ("EPSG:4326" if "CRS84" in str(declared) else None)
+    rows, geoms, problems, vertices = [], [], [], 0
+    for i, feat in enumerate(features):
+        if not isinstance(feat, dict):
+            problems.append(f"feature {i}: not a GeoJSON Feature")
+            continue
+        props = feat.get("properties") or {}
+        raw = feat.get("geometry")
+        geom = None
+        if raw is not None:
+            try:
+                geom = shape(raw)
+            except Exception as exc:  # noqa: BLE001 - shapely raises many types for malformed input
+                problems.append(f"feature {i}: geometry cannot be read ({exc})")
+                continue
+            vertices += int(shapely.get_num_coordinates(geom))
+            if vertices > limits.max_vertices:
+                raise _fail(name, f"has more than {limits.max_vertices:,} vertices; simplify it first")
+        rows.append(props if isinstance(props, dict) else {})
+        geoms.append(geom)
+    if problems:
+        raise LayerError(name, problems)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs), None
+
+
+def _safe_member(member: str) -> bool:
+    path = PurePosixPath(member.replace("\\", "/"))
+    return not path.is_absolute() and ".." not in path.parts and not re.match(r"^[A-Za-z]:", member)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
+    """One member's bytes, stopping as soon as the running total passes `budget` (zip bombs lie)."""
+    out = io.BytesIO()
+    with archive.open(info) as stream:
+        while chunk := stream.read(_CHUNK):
+            out.write(chunk)
+            if out.tell() > budget:
+                raise _fail(name, "expands past the unzipped size limit (a zip bomb?)")
+    return out.getvalue()
+
+
+def _dbf_encoding(dbf: bytes) -> str | None:
+    """UTF-8 when the attribute bytes decode as UTF-8, else GB18030 (which covers GBK)."""
+    header = int.from_bytes(dbf[8:10], "little") if len(dbf) >= 10 else 0
+    body = dbf[header:]
+    if body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GB18030"
+    return "UTF-8"
+
+
+def _read_zip(name: str, data: bytes, limits: Limits, encoding: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise _fail(name, f"is not a readable zip (truncated or damaged): {exc}") from None
+    unsafe = [i.filename for i in infos if not _safe_member(i.filename)]
+    if unsafe:
+        raise _fail(name, f"contains unsafe path names ({', '.join(unsafe[:3])}); nothing was extracted")
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.max_unzipped_bytes:
+        raise _fail(name, f"expands to {declared / 1e6:.0f} MB; the limit is {limits.max_unzipped_bytes / 1e6:.0f} MB")
+    shps = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
+    if not shps:
+        raise _fail(name, "contains no .shp file (a zipped Shapefile is expected)")
+    stem = shps[0].filename[:-4]
+    parts = {i.filename[len(stem) :].lower(): i for i in infos if i.filename.lower().startswith(stem.lower())}
+    missing = [ext for ext in _SHAPEFILE_PARTS if ext not in parts]
+    if missing:
+        raise _fail(
+            name,
+            f"is missing {', '.join(stem.split('/')[-1] + m for m in missing)} (a Shapefile needs .shp, .shx and .dbf)",
+        )
+    budget = limits.max_unzipped_bytes
+    clean = io.BytesIO()
+    members: dict[str, bytes] = {}
+    with zipfile.ZipFile(clean, "w") as rebuilt:  # flat, known names only: nothing from the upload is trusted
+        for ext in (*_SHAPEFILE_PARTS, *_SHAPEFILE_OPTIONAL):
+            if ext in parts:
+                members[ext] = _inflate(archive, parts[ext], budget, name)
+                budget -= len(members[ext])
+                rebuilt.writestr(f"layer{ext}", members[ext])
+    if encoding is None and ".cpg" not in members:
+        encoding = _dbf_encoding(members[".dbf"])
+    frame = _pyogrio_read(name, clean.getvalue(), encoding, limits)
+    return frame, encoding or (members.get(".cpg", b"").decode("ascii", "replace").strip() or None)
+
+
+def _pyogrio_read(name: str, data: bytes, encoding: str | None, limits: Limits) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    try:
+        info = pyogrio.read_info(data, encoding=encoding)
+        if info["features"] > limits.max_features:
+            raise _fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
+        return pyogrio.read_dataframe(data, encoding=encoding)
+    except LayerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - GDAL reports format errors with many types
+        raise _fail(name, f"cannot be read: {str(exc).splitlines()[0][:200]}") from None
+
+
+# --- the common checks ----------------------------------------------------------------------
+
+
+def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
+    located = frame.geometry.dropna()
+    if located.empty:
+        return True
+    minx, miny, maxx, maxy = located.total_bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def _outside_china(frame: gpd.GeoDataFrame) -> str | None:
+    points = frame.geometry.dropna().representative_point()
+    if points.empty:
+        return None
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    west, south, east, north = _CHINA
+    inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
+    if inside.mean() >= 0.5:
+        return None
+    swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)
+    hint = "; lat/lon look swapped" if swapped.mean() >= 0.5 else ""
+    return f"{(~inside).sum()} of {len(points)} features lie outside China{hint} — check the coordinates"
+
+
+def read_user_layer(
+    name: str,
+    data: bytes,
+    *,
+    source_crs: str | None = None,
+    assume_crs: str | None = None,
+    encoding: str | None = None,
+    limits: Limits | None = None,
+    layer_id: str | None = None,
+) -> tuple[LayerSpec, gpd.GeoDataFrame, LoadReport]:
+    """Read a user's file into a layer (WGS-84), its spec and a report of what was done.
+
+    Parameters
+    ----------
+    name
+        The file's name: its ending picks the format (.geojson/.json, .zip, .gpkg).
+    data
+        The file's bytes.
+    source_crs
+        ``"gcj02"`` for data digitised on Gaode/Amap (converted to WGS-84, iteratively).
+    assume_crs
+        The CRS to use when the file states none (default WGS-84, with a note).
+    encoding
+        Override a Shapefile's attribute encoding (default: its .cpg, else detected).
+
+    Raises
+    ------
+    LayerError
+        With one line naming the file and the problem; nothing is half-loaded.
+    """
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise _fail(name, f"is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
+    suffix = Path(name).suffix.lower()
+    notes: list[str] = []
+    if suffix in (".geojson", ".json"):
+        frame, used_encoding = _read_geojson(name, data, limits)
+        if frame.crs is None:
+            frame = frame.set_crs("EPSG:4326")  # RFC 7946: GeoJSON is WGS-84 lon/lat
+    elif suffix == ".zip":
+        frame, used_encoding = _read_zip(name, data, limits, encoding)
+    elif suffix == ".gpkg":
+        frame, used_encoding = _pyogrio_read(name, data, encoding, limits), encoding
+    else:
+        raise _fail(name, f"has an unsupported type {suffix or '(none)'}; use .geojson, a zipped Shapefile or .gpkg")
+    if len(frame) > limits.max_features:
+        raise _fail(name, f"has {len(frame):,} features; the limit is {limits.max_features:,}")
+    vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum()) if len(frame) else 0
+    if vertices > limits.max_vertices:
+        raise _fail(name, f"has {vertices:,} vertices; the limit is {limits.max_vertices:,}")
+
+    if frame.crs is None:
+        if not _looks_like_degrees(frame):
+            minx, _, maxx, _ = frame.geometry.dropna().total_bounds
+            raise _fail(
+                name,
+                f"states no CRS and its coordinates are not degrees (x {minx:,.0f}…{maxx:,.0f}): "
+                "a projected CRS — add its .prj or choose the CRS",
+            )
+        frame = frame.set_crs(assume_crs or "EPSG:4326")
+        notes.append(f"no CRS in the file; assumed {assume_crs or 'WGS-84 (EPSG:4326)'}")
+    crs_name = frame.crs.to_string()
+    if frame.crs.to_epsg() != 4326:
+        try:
+            frame = frame.to_crs("EPSG:4326")
+        except Exception as exc:  # noqa: BLE001 - pyproj raises several types
+            raise _fail(name, f"cannot be reprojected from {crs_name} to WGS-84: {exc}") from None
+        notes.append(f"reprojected from {crs_name} to WGS-84")
+    if not _looks_like_degrees(frame):
+        raise _fail(name, "coordinates are outside lon/lat range after reprojection; the stated CRS is wrong")
+    if source_crs == "gcj02":
+        frame = frame.set_geometry([None if g is None else to_wgs(g) for g in frame.geometry], crs="EPSG:4326")
+        notes.append("converted from GCJ-02 (Gaode) to WGS-84")
+
+    empty = frame.geometry.isna() | frame.geometry.is_empty
+    dropped = int(empty.sum())
+    frame = frame[~empty.to_numpy()].copy()
+    invalid = ~frame.geometry.is_valid
+    repaired = int(invalid.sum())
+    if repaired:
+        frame.loc[invalid, frame.geometry.name] = shapely.make_valid(frame.geometry[invalid].values)
+    if frame.empty:
+        raise _fail(name, "has no feature with a geometry")
+    doubt = _outside_china(frame)
+    if doubt:
+        notes.append(doubt)
+    spec, display = _as_layer(name, frame, layer_id)
+    report = LoadReport(len(display), crs_name, used_encoding, repaired, dropped, notes)
+    return spec, display, report
+
+
+def _geometry_kind(frame: gpd.GeoDataFrame, name: str) -> str:
+    types = set(frame.geometry.geom_type)
     for kind, members in (
         ("point", {"Point", "MultiPoint"}),
         ("line", {"LineString", "MultiLineString"}),
         ("polygon", {"Polygon", "MultiPolygon"}),
     ):
-        if types and types <= members:
+        if types <= members:
             return kind
-    if not types:
-        raise LayerError(path, ["no feature has a geometry"])
-    raise LayerError(path, [f"mixes geometry types {sorted(types)}; use one type per layer"])
+    if types <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
+        return "polygon"  # make_valid can turn a polygon into a collection
+    raise _fail(name, f"mixes geometry types {sorted(types)}; use one type per layer")
 
 
-def load_user_geojson(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
-    """Read a user's GeoJSON file as a layer: a spec and a frame with display properties.
-
-    Raises
-    ------
-    LayerError
-        Naming the file and every problem (unreadable, too large, not GeoJSON, bad
-        geometry, coordinates that are not lon/lat).
-    """
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LayerError(path, [f"cannot be read: {exc.strerror}"]) from None
-    if size > MAX_BYTES:
-        raise LayerError(path, [f"is {size / 1e6:.1f} MB; the limit is {MAX_BYTES / 1e6:.0f} MB"])
-    frame = parse_feature_collection(path.read_bytes(), path=path, required=())
-    kind = _geometry_kind(frame, path)
-    stem = re.sub(r"[^A-Za-z0-9_]", "_", path.stem)[:40] or "layer"
-    layer_id = layer_id or f"user_{stem}"
-    fields = [c for c in frame.columns if c != "geometry"][:_POPUP_FIELDS_MAX]
-    frame = frame.copy()
-    ids = frame["id"] if "id" in frame else [None] * len(frame)
-    frame["id"] = [str(v) if v not in (None, "") else str(i) for i, v in enumerate(ids)]
-    frame["name"] = [_name(row, i) for i, row in enumerate(frame.to_dict("records"))]
-    frame["confidence"] = frame.get("confidence", None)
-    frame["_fields"] = [_field_lines(row, fields) for row in frame.to_dict("records")]
+def _as_layer(name: str, frame: gpd.GeoDataFrame, layer_id: str | None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+    kind = _geometry_kind(frame, name)
+    stem = re.sub(r"[^A-Za-z0-9_]", "_", Path(name).stem)[:40] or "layer"
+    fields = [c for c in frame.columns if c != frame.geometry.name][:_POPUP_FIELDS_MAX]
+    records = frame.drop(columns=frame.geometry.name).to_dict("records")
+    ids = frame["id"].tolist() if "id" in frame else [None] * len(frame)
+    display = gpd.GeoDataFrame(
+        {
+            "id": [str(v) if v not in (None, "") and v == v else str(i) for i, v in enumerate(ids)],
+            "name": [_name(row, i) for i, row in enumerate(records)],
+            "confidence": [None] * len(frame),
+            "properties": [_field_lines(row, fields) for row in records],
+        },
+        geometry=frame.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+    display["name_zh"] = display["name"]
+    display["name_en"] = display["name"]
+    display["source"] = f"user file {name}"
     spec = LayerSpec(
-        id=layer_id,
-        file=path.name,
+        id=layer_id or f"user_{stem}",
+        file=Path(name).name,
         group="user",
         geometry=kind,  # type: ignore[arg-type]
         visible=True,
-        title=Text(f"我的图层：{path.name}", f"My layer: {path.name}"),
-        description=Text("用户上传的图层", "A layer the user added"),
+        title=Text(f"我的图层：{Path(name).name}", f"My layer: {Path(name).name}"),
+        description=Text("用户添加的图层（仅本会话可见）", "A layer you added (this session only)"),
         style=USER_STYLE,
         tooltip=("name",),
         popup=("name", "properties"),
-        source=Text(f"用户文件 {path.name}", f"user file {path.name}"),
+        source=Text(f"用户文件 {Path(name).name}", f"user file {Path(name).name}"),
         licence="As supplied by the user.",
     )
-    return spec, frame
+    return spec, display
 
 
 def _name(row: dict[str, Any], index: int) -> str:
@@ -86,7 +373,24 @@ def _name(row: dict[str, Any], index: int) -> str:
 
 
 def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
-    return "; ".join(f"{k}: {row[k]}" for k in fields if row.get(k) not in (None, "") and row.get(k) == row.get(k))
+    parts = []
+    for key in fields:
+        value = row.get(key)
+        if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+            continue
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def load_user_geojson(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+    """Read a user's file from disk (any supported format); raise LayerError naming it."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _fail(path.name, f"cannot be read: {exc.strerror}") from None
+    spec, frame, _ = read_user_layer(path.name, data, layer_id=layer_id)
+    return spec, frame
 
 
 def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> LayerSet:
@@ -96,5 +400,5 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     fields = dict(catalog.fields)
     fields.setdefault("properties", Text("属性", "Properties"))
     new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields)
-    frames = {**layerset.frames, spec.id: frame.assign(properties=frame["_fields"])}
+    frames = {**layerset.frames, spec.id: frame}
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))
