@@ -37,7 +37,7 @@ def _export(args: argparse.Namespace) -> int:
     from geo.export import export_html
     from geo.layers import LayerError, load_layers
     from geo.mapview import MapState
-    from geo.userlayers import load_user_geojson, with_layer
+    from geo.userlayers import with_layer
     from geo.views import load_views, view_by_id
 
     catalog = load_catalog()
@@ -76,10 +76,12 @@ def _export(args: argparse.Namespace) -> int:
             )
     for path in args.extra_layer:
         try:
-            spec, frame = load_user_geojson(path)
+            spec, frame, report = _read_user(Path(path), args)
         except LayerError as exc:
             print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
             return 2
+        for line in report.lines():
+            print(f"note: {path}: {line}", file=sys.stderr)
         layerset = with_layer(layerset, spec, frame)
         visible.append(spec.id)
     state = MapState(visible=tuple(visible), lang=args.lang, selection=view.highlight if view else None)
@@ -99,6 +101,47 @@ def _export(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(visible)} layers, lang={args.lang})")
     return 0
+
+
+def _read_user(path: Path, args: argparse.Namespace):
+    from geo.layers import LayerError
+    from geo.userlayers import read_user_layer
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LayerError(path.name, [f"cannot be read: {exc.strerror}"]) from None
+    return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.encoding, layer_id=None)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    """One line per problem; exit 0 when every file is usable."""
+    from geo.layers import LayerError
+
+    failed = 0
+    for name in args.paths:
+        path = Path(name)
+        try:
+            _, _, report = _read_user(path, args)
+        except LayerError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(f"{name}: {problem}")
+            continue
+        print(f"{name}: ok — {report.features} features, {report.crs}, encoding {report.encoding or 'default'}")
+        for line in report.lines():
+            print(f"{name}: note: {line}")
+    return 1 if failed else 0
+
+
+def _add_input_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--source-crs",
+        choices=["gcj02"],
+        default=None,
+        help="the file was digitised on Gaode/Amap (GCJ-02); convert it to WGS-84",
+    )
+    parser.add_argument("--encoding", default=None, help="a Shapefile's attribute encoding, e.g. GB18030")
 
 
 class _Usage(Exception):
@@ -133,9 +176,14 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="PATH",
-        help="add a GeoJSON file of your own as a layer (repeatable)",
+        help="add a file of your own (GeoJSON, zipped Shapefile, GeoPackage) as a layer (repeatable)",
     )
+    _add_input_options(p_export)
     p_export.set_defaults(func=_export)
+    p_validate = sub.add_parser("validate", help="check files before adding them as layers")
+    p_validate.add_argument("paths", nargs="+", metavar="PATH")
+    _add_input_options(p_validate)
+    p_validate.set_defaults(func=_validate)
     try:
         args = parser.parse_args(argv)
         return int(args.func(args))
