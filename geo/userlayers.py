@@ -14,6 +14,7 @@ import io
 import json
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -45,7 +46,7 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_features: int = 50_000
-    max_vertices: int = 2_000_000
+    max_vertices: int = 500_000  # more makes a slow map in any browser; simplify first
 
 
 @dataclass(frozen=True)
@@ -125,11 +126,14 @@ def _safe_member(member: str) -> bool:
 def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
     """One member's bytes, stopping as soon as the running total passes `budget` (zip bombs lie)."""
     out = io.BytesIO()
-    with archive.open(info) as stream:
-        while chunk := stream.read(_CHUNK):
-            out.write(chunk)
-            if out.tell() > budget:
-                raise _fail(name, "expands past the unzipped size limit (a zip bomb?)")
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                out.write(chunk)
+                if out.tell() > budget:
+                    raise _fail(name, "expands past the unzipped size limit (a zip bomb?)")
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise _fail(name, f"is a damaged zip ({info.filename}: {exc})") from None
     return out.getvalue()
 
 
@@ -207,6 +211,10 @@ def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
         return True
     minx, miny, maxx, maxy = located.total_bounds
     return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def _swap(geom: Any) -> Any:
+    return shapely.transform(geom, lambda xy: xy[:, ::-1])
 
 
 def _outside_china(frame: gpd.GeoDataFrame) -> str | None:
@@ -292,7 +300,10 @@ def read_user_layer(
             raise _fail(name, f"cannot be reprojected from {crs_name} to WGS-84: {exc}") from None
         notes.append(f"reprojected from {crs_name} to WGS-84")
     if not _looks_like_degrees(frame):
-        raise _fail(name, "coordinates are outside lon/lat range after reprojection; the stated CRS is wrong")
+        swapped = frame.set_geometry(frame.geometry.map(lambda g: None if g is None else _swap(g)))
+        if _looks_like_degrees(swapped) and _outside_china(swapped) is None:
+            raise _fail(name, "has latitudes over 90°: lat/lon look swapped (GeoJSON is lon, lat)")
+        raise _fail(name, "coordinates are outside lon/lat range; the stated CRS is wrong")
     if source_crs == "gcj02":
         frame = frame.set_geometry([None if g is None else to_wgs(g) for g in frame.geometry], crs="EPSG:4326")
         notes.append("converted from GCJ-02 (Gaode) to WGS-84")

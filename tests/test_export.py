@@ -122,3 +122,43 @@ def test_cli_exports_each_view_with_its_layers_extent_and_caption(tmp_path, view
     (south, west), (north, east) = spec.extent
     assert f"fitBounds(\n                [[{south}, {west}], [{north}, {east}]]" in html
     assert spec.title.en.replace("'", "&#x27;") in html
+
+
+def test_cli_validate_reports_each_file(tmp_path):
+    good = hostile_geojson(tmp_path / "good.geojson")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [', encoding="utf-8")
+    result = _cli("validate", str(good), str(bad))
+    assert result.returncode == 1
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith(f"{good}: ok — 2 features, EPSG:4326")
+    assert lines[-1].startswith(f"{bad}: not valid JSON")
+    assert _cli("validate", str(good)).returncode == 0
+
+
+def test_cli_source_crs_converts_gcj02_input(tmp_path):
+    import json as _json
+
+    from geo.gcj import wgs_to_gcj
+
+    x, y = wgs_to_gcj(__import__("numpy").array([106.6477]), __import__("numpy").array([29.0313]))
+    path = tmp_path / "seat.geojson"
+    path.write_text(
+        _json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"name": "綦江"},
+                        "geometry": {"type": "Point", "coordinates": [float(x[0]), float(y[0])]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "m.html"
+    result = _cli("export", str(out), "--layers", "rail", "--extra-layer", str(path), "--source-crs", "gcj02")
+    assert result.returncode == 0, result.stderr
+    assert "converted from GCJ-02" in result.stderr
