@@ -6,6 +6,7 @@ per-user state lives in ``st.session_state``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -24,12 +25,13 @@ from geo.details import feature_details, features_geojson, features_table, resol
 from geo.export import export_html
 from geo.gcj import gcj_to_wgs
 from geo.i18n import LANGS, Lang, ui
-from geo.layers import LayerSet, load_layers
+from geo.layers import LayerError, LayerSet, load_layers
 from geo.livemap import data_bundle_uri, gcj_html, live_groups, live_payloads, sync_html, sync_state
-from geo.mapview import LayerPayload, MapState, base_map
+from geo.mapview import LayerPayload, MapState, base_map, layer_payload
 from geo.popups import swatch_uris
 from geo.search import Hit, feature_geometry, search, view_for
 from geo.urlstate import parse_query, to_query
+from geo.userlayers import Limits, read_user_layer, with_layer
 from geo.views import View, load_views, view_by_id
 
 MAP_KEY = "map"
@@ -130,6 +132,64 @@ def cached_geojson(visible: tuple[str, ...]) -> str:
 
 # --- session state --------------------------------------------------------------------------
 
+UPLOAD_LIMITS = Limits()
+NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
+
+
+def session_layers() -> LayerSet:
+    """The shared layers plus this session's own (never visible to other sessions)."""
+    ls = layers()
+    for spec, frame, _ in st.session_state.get("user_layers", {}).values():
+        ls = with_layer(ls, spec, frame)
+    return ls
+
+
+def _on_upload() -> None:
+    """Read the chosen file; on any problem keep everything as it was and say why."""
+    state = st.session_state
+    state.upload_error = None
+    upload = state.get("upload_file")
+    if upload is None:
+        return
+    try:
+        spec, frame, report = read_user_layer(
+            upload.name,
+            upload.getvalue(),
+            source_crs="gcj02" if state.get("upload_gcj") else None,
+            assume_crs=state.get("upload_crs") or None,
+            encoding=None if state.get("upload_encoding", "auto") == "auto" else state.upload_encoding,
+            limits=UPLOAD_LIMITS,
+        )
+    except LayerError as exc:
+        state.upload_error = exc.summary
+        return
+    colour = state.get("upload_colour", "#e7298a")
+    style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
+    spec = dataclasses.replace(spec, style=style)
+    users = dict(state.get("user_layers", {}))
+    users[spec.id] = (spec, frame, report.lines())
+    state.user_layers = users
+    state.user_payloads = {}  # rebuilt for the new set of layers
+    state[f"show_{spec.id}"] = True
+
+
+def _on_remove(layer_id: str) -> None:
+    users = dict(st.session_state.get("user_layers", {}))
+    users.pop(layer_id, None)
+    st.session_state.user_layers = users
+    st.session_state.user_payloads = {}
+    if st.session_state.selection and st.session_state.selection[0] == layer_id:
+        st.session_state.selection = None
+
+
+def _user_payloads(ls: LayerSet) -> dict[str, LayerPayload]:
+    """This session's layers serialised once per change (kept in session state)."""
+    cached = st.session_state.setdefault("user_payloads", {})
+    for layer_id in st.session_state.get("user_layers", {}):
+        if layer_id not in cached:
+            cached[layer_id] = layer_payload(ls, layer_id, LANGS)
+    return {k: v for k, v in cached.items() if k in st.session_state.get("user_layers", {})}
+
 
 def _init_state(ls: LayerSet) -> None:
     state = st.session_state
@@ -209,7 +269,7 @@ def _apply_url(ls: LayerSet) -> None:
 def _on_view_pick() -> None:
     view_id = st.session_state.get("view_pick")
     if view_id:
-        _apply_view(layers(), view_by_id(views(), view_id))
+        _apply_view(session_layers(), view_by_id(views(), view_id))
 
 
 def _step(delta: int) -> None:
@@ -217,13 +277,13 @@ def _step(delta: int) -> None:
     ids = [v.id for v in views()]
     current = st.session_state.view_id
     index = ids.index(current) + delta if current in ids else 0
-    _apply_view(layers(), views()[index % len(ids)])
+    _apply_view(session_layers(), views()[index % len(ids)])
 
 
 def _on_search_pick() -> None:
     hit: Hit | None = st.session_state.get("search_pick")
     if hit is not None:
-        _select(layers(), hit.key, zoom_to=True)
+        _select(session_layers(), hit.key, zoom_to=True)
 
 
 def _basemap() -> Basemap:
@@ -339,6 +399,24 @@ def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
                 st.error(f"{ui('layer_error', lang)}: {error.summary}")
 
 
+def _upload_panel(lang: Lang) -> None:
+    users = st.session_state.get("user_layers", {})
+    with st.expander(ui("add_layer", lang), expanded=bool(st.session_state.get("upload_error"))):
+        st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
+        st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
+        st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs")
+        st.selectbox(ui("upload_encoding", lang), ("auto", "GB18030", "UTF-8"), key="upload_encoding")
+        st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
+        st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
+        if st.session_state.get("upload_error"):
+            st.error(st.session_state.upload_error)
+        for layer_id, (spec, frame, notes) in users.items():
+            st.markdown(f"**{_md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
+            for note in notes:
+                st.caption(note)
+            st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
+
+
 def _step_controls(lang: Lang) -> None:
     ids = [v.id for v in views()]
     current = st.session_state.view_id
@@ -410,6 +488,7 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
                 on_change=_on_search_pick,
             )
         _layer_toggles(ls, lang)
+        _upload_panel(lang)
         with st.expander(ui("share_link", lang)):
             st.code(_share_link(ls), language=None, wrap_lines=True)
 
@@ -464,6 +543,27 @@ def _send_sync(state: dict) -> None:
     st.iframe(sync_html(state, seq=seq), height=1)
 
 
+def _export_bytes(ls: LayerSet, visible: tuple[str, ...], *args) -> bytes:
+    """The export; cached unless it holds this session's own layers (which only this session has)."""
+    if not any(i.startswith("user_") for i in visible):
+        return cached_export(visible, *args)
+    lang, selection, view_json, caption, day, basemap_id, key = args
+    view = json.loads(view_json) if view_json else {}
+    bounds = view.get("bounds")
+    html = export_html(
+        ls,
+        MapState(visible=visible, lang=lang, selection=selection),
+        center=tuple(view["center"]) if "center" in view else None,
+        zoom=view.get("zoom"),
+        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
+        caption=caption,
+        when=dt.date.fromisoformat(day),
+        basemap=basemap_by_id(basemaps(), basemap_id),
+        key=key,
+    )
+    return html.encode("utf-8")
+
+
 def _query(ls: LayerSet) -> dict[str, str]:
     """The URL parameters that restore what the user sees now."""
     view = st.session_state.view or {}
@@ -510,7 +610,7 @@ def _header(ls: LayerSet, lang: Lang, *, present: bool) -> str:
 
 
 def main() -> None:
-    ls = layers()
+    ls = session_layers()
     _init_state(ls)
     lang: Lang = st.session_state.lang
     present: bool = st.session_state.present
@@ -535,7 +635,9 @@ def main() -> None:
             key=MAP_KEY,
             height=700,
             use_container_width=True,
-            feature_group_to_add=live_groups(ls, *live_parts()),
+            feature_group_to_add=live_groups(
+                ls, {**live_parts()[0], **_user_payloads(ls)}, live_parts()[1], bundled=live_parts()[0].keys()
+            ),
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
         # What changes (language, visible layers, selection, view) goes to the map as a small state.
@@ -544,6 +646,9 @@ def main() -> None:
         _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq, basemap=basemap, key=key))
         if basemap.crs == "gcj02":
             st.iframe(cached_gcj_html(), height=1)
+            user_ids = tuple(st.session_state.get("user_layers", {}))
+            if user_ids:
+                st.iframe(gcj_html(ls, user_ids), height=1)
         today = dt.date.today().isoformat()
         view_json = json.dumps(view) if view else ""
         with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
@@ -552,8 +657,8 @@ def main() -> None:
         st.download_button(
             ui("download_html", lang),
             # a key goes into the file only if the user ticked the box below
-            data=lambda: cached_export(
-                visible, lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None
+            data=lambda: _export_bytes(
+                ls, visible, lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None
             ),
             file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
             mime="text/html",
@@ -575,7 +680,8 @@ def main() -> None:
     with st.expander(ui("table", lang), expanded=False):
         if not st.toggle(ui("show_table", lang), key="show_table"):
             return
-        table = cached_table(visible, lang)
+        own = any(i.startswith("user_") for i in visible)
+        table = features_table(ls, visible, lang) if own else cached_table(visible, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)
         c1.download_button(
@@ -586,7 +692,7 @@ def main() -> None:
         )
         c2.download_button(
             ui("download_geojson", lang),
-            data=cached_geojson(visible),
+            data=features_geojson(ls, visible) if own else cached_geojson(visible),
             file_name="yuqian-visible-features.geojson",
             mime="application/geo+json",
         )

@@ -13,7 +13,7 @@ an element unless its bytes equal what the browser already has. So the dashboard
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 import folium
@@ -73,21 +73,26 @@ class _Sync(_MapScript):
         """
         {% macro script(this, kwargs) %}
             yq.map = {{ this.map_name() }};
+            yq.crs = "wgs84";  // every layer was just drawn from the stored WGS-84 data
             yq.sync();
         {% endmacro %}
         """
     )
 
 
-def live_groups(layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle_uri: str) -> list[folium.FeatureGroup]:
+def live_groups(
+    layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle_uri: str, bundled: Collection[str] | None = None
+) -> list[folium.FeatureGroup]:
     """Every available layer plus legend and sync, for streamlit-folium's ``feature_group_to_add``.
 
-    Depends only on the data: the same bytes on every rerun and in every language.
+    Depends only on the data: the same bytes on every rerun and in every language. Layers not
+    in `bundled` (a user's own, added during the session) carry their data inline.
     """
+    bundled = set(payloads) if bundled is None else set(bundled)
     catalog = layerset.catalog
     ranked = sorted(layerset.available, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
     groups: list[folium.FeatureGroup] = [
-        layer_group(layerset, i, "zh", payload=payloads[i], data_ref=i) for i in ranked
+        layer_group(layerset, i, "zh", payload=payloads[i], data_ref=i if i in bundled else None) for i in ranked
     ]
     tail = folium.FeatureGroup(name="legend", control=False)
     _DataScript(bundle_uri).add_to(tail)
@@ -98,21 +103,22 @@ def live_groups(layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle
     return groups
 
 
-def gcj_html(layerset: LayerSet) -> str:
+def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> str:
     """A tiny page that gives the map frame every drawn feature's GCJ-02 geometry (``yqGcj``).
 
     Only shown while a GCJ-02 basemap is on; it is the same bytes every rerun, so Streamlit
     sends it once. ``yq.shift`` moves the features onto these geometries in place.
     """
     data = {}
-    for layer_id in layerset.available:
+    for layer_id in layerset.available if layer_ids is None else layer_ids:
         frame = layerset.frames[layer_id]
         data[layer_id] = [geojson_io.encode_geometry(to_gcj(g)) for g in frame.geometry if g is not None]
     return (
-        "<script>(function(){var p=window.parent;p.yqGcj=" + _js(data) + ";"
+        "<script>(function(){var p=window.parent;p.yqGcj=Object.assign(p.yqGcj||{}," + _js(data) + ");"
         "var frames=p.document.querySelectorAll('iframe');"
         "for(var i=0;i<frames.length;i++){try{var w=frames[i].contentWindow;"
-        "if(w&&w.yq&&w.yq.sync){w.yq.sync();}}catch(e){}}})();</script>"
+        "if(w&&w.yq&&w.yq.sync){w.yq.sync();if(w.yq.crs==='gcj02'){w.yq.shift('gcj02');}}}catch(e){}}})();"
+        "</script>"
     )
 
 

@@ -71,7 +71,9 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
         str(fid) for layer_id in _SCOPE if (frame := layerset.frame(layer_id)) is not None for fid in frame["id"]
     }
     hits: list[Hit] = []
-    for layer_id in SEARCHABLE:
+    user = tuple(s.id for s in layerset.catalog.layers if s.group == "user")
+    order = {layer_id: i for i, layer_id in enumerate((*SEARCHABLE, *user))}
+    for layer_id in (*SEARCHABLE, *user):
         frame = layerset.frame(layer_id)
         if frame is None:
             continue
@@ -83,7 +85,6 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
             score = _score(query, [str(row["name_zh"]), str(row["name_en"])], context)
             if score is not None:
                 hits.append(Hit(layer_id, fid, str(row["name_zh"]), str(row["name_en"]), score))
-    order = {layer_id: i for i, layer_id in enumerate(SEARCHABLE)}
     hits.sort(key=lambda h: (h.score, order[h.layer_id], h.name_zh))
     return hits[:limit]
 

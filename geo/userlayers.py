@@ -410,6 +410,9 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     layers = (*(s for s in catalog.layers if s.id != spec.id), spec)
     fields = dict(catalog.fields)
     fields.setdefault("properties", Text("属性", "Properties"))
-    new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields)
+    groups = catalog.groups
+    if spec.group not in dict(groups):
+        groups = (*groups, (spec.group, Text("我的图层（仅本会话）", "My layers (this session only)")))
+    new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields, groups=groups)
     frames = {**layerset.frames, spec.id: frame}
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))

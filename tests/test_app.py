@@ -227,3 +227,62 @@ def test_a_configured_key_reaches_only_the_map(monkeypatch):
     urls = [t["url"] for t in _sync_state(at)["basemap"]["layers"]]
     assert all("tk=0123456789abcdef" in u for u in urls) and "eva_w" in urls[1]
     assert "0123456789abcdef" not in str(dict(at.query_params))  # never in the link
+
+
+# --- your own layers -------------------------------------------------------------------------
+
+
+def _upload(at: AppTest, name: str, content: bytes, **options) -> AppTest:
+    for key, value in options.items():
+        if key == "upload_gcj":
+            at.checkbox(key=key).set_value(value)
+        else:
+            at.selectbox(key=key).set_value(value)
+    at.file_uploader(key="upload_file").upload(name, content).run()
+    at.button(key="upload_add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_an_uploaded_layer_joins_map_legend_search_and_details(app):
+    from tests.helpers import XSS_IMG
+
+    data = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "properties": {"name": "我的站点", "note": XSS_IMG},
+                    "geometry": {"type": "Point", "coordinates": [106.66, 29.03]},
+                }
+            ],
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
+    _upload(app, "mine.geojson", data)
+    assert "user_mine" in _sync_state(app)["visible"]
+    args = _map_args(app)
+    assert "user_mine" in _registered_layers(args) and "user_mine" in _legend_entries(args)
+    assert XSS_IMG not in args["feature_group"] and "&lt;img src=x" in args["feature_group"]
+    app.text_input(key="q").input("我的站点").run()
+    pick = next(o for o in app.selectbox(key="search_pick").options if o.startswith("我的站点"))
+    app.selectbox(key="search_pick").select(pick).run()
+    assert any(m.value == "### 我的站点" for m in app.markdown)
+
+
+def test_a_bad_upload_is_refused_and_nothing_is_lost(app):
+    _upload(app, "broken.geojson", b'{"type": "FeatureCollection", "features": [')
+    assert any("broken.geojson: not valid JSON" in e.value for e in app.error)
+    assert _sync_state(app)["visible"] == list(load_catalog().default_visible())  # the map as it was
+
+
+def test_uploads_belong_to_one_session(app):
+    data = (
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},'
+        b'"geometry":{"type":"Point","coordinates":[106.6,29.0]}}]}'
+    )
+    _upload(app, "private.geojson", data)
+    other = AppTest.from_file(APP, default_timeout=60)
+    other.run()
+    assert "user_private" not in _registered_layers(_map_args(other))
