@@ -267,7 +267,7 @@ def _apply_url(ls: LayerSet) -> None:
 
 
 def _on_view_pick() -> None:
-    view_id = st.session_state.get("view_pick")
+    view_id = st.session_state.get(f"view_pick_{st.session_state.lang}")
     if view_id:
         _apply_view(session_layers(), view_by_id(views(), view_id))
 
@@ -281,7 +281,7 @@ def _step(delta: int) -> None:
 
 
 def _on_search_pick() -> None:
-    hit: Hit | None = st.session_state.get("search_pick")
+    hit: Hit | None = st.session_state.get(f"search_pick_{st.session_state.lang}")
     if hit is not None:
         _select(session_layers(), hit.key, zoom_to=True)
 
@@ -291,7 +291,7 @@ def _basemap() -> Basemap:
 
 
 def _on_basemap() -> None:
-    chosen = basemap_by_id(basemaps(), st.session_state.basemap_choice)
+    chosen = basemap_by_id(basemaps(), st.session_state[f"basemap_choice_{st.session_state.lang}"])
     if chosen.needs_key and not basemap_key(chosen):
         st.session_state.basemap_refused = chosen.id  # explained under the selector, not applied
         return
@@ -301,6 +301,10 @@ def _on_basemap() -> None:
 
 def _on_lang() -> None:
     st.session_state.lang = st.session_state.lang_choice
+
+
+def _request_export(export_key: str) -> None:
+    st.session_state.export_ready = export_key
 
 
 def _on_clear() -> None:
@@ -451,7 +455,7 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
             ui("preset_view", lang),
             [v.id for v in views()],
             index=None,
-            key="view_pick",
+            key=f"view_pick_{lang}",
             format_func=lambda vid: view_by_id(views(), vid).title.get(lang),
             on_change=_on_view_pick,
         )
@@ -466,7 +470,8 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
             ui("basemap", lang),
             ids,
             index=ids.index(st.session_state.basemap),
-            key="basemap_choice",
+            # one widget per language: Streamlit keys a selectbox's value by its shown label
+            key=f"basemap_choice_{lang}",
             format_func=label,
             on_change=_on_basemap,
         )
@@ -483,7 +488,7 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
                 ui("search_results", lang),
                 hits,
                 index=None,
-                key="search_pick",
+                key=f"search_pick_{lang}",
                 format_func=lambda h: f"{h.name_zh} · {h.name_en} — {catalog.layer(h.layer_id).title.get(lang)}",
                 on_change=_on_search_pick,
             )
@@ -654,16 +659,30 @@ def main() -> None:
         with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
         if basemap.needs_key and not with_key:
             st.caption(ui("export_without_key", lang))
-        st.download_button(
-            ui("download_html", lang),
-            # a key goes into the file only if the user ticked the box below
-            data=lambda: _export_bytes(
-                ls, visible, lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None
-            ),
-            file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
-            mime="text/html",
-            icon=":material/download:",
-        )
+        # Two steps, not a deferred download: Streamlit drops a generated file that no session
+        # references at the next cleanup, and with many sessions rerunning that can happen
+        # before the browser fetches it. Bytes handed to the button stay with this session.
+        export_args = (lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None)
+        export_key = json.dumps([visible, *export_args[:-1], bool(with_key)], ensure_ascii=False)
+        if st.session_state.get("export_ready") == export_key:
+            st.download_button(
+                ui("download_html", lang),
+                data=_export_bytes(ls, visible, *export_args),
+                file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
+                mime="text/html",
+                icon=":material/download:",
+                on_click="ignore",
+                key="download_html",
+                type="primary",
+            )
+        else:
+            st.button(
+                ui("prepare_html", lang),
+                key="prepare_html",
+                on_click=_request_export,
+                args=(export_key,),
+                icon=":material/download:",
+            )
     with detail_col:
         _details(ls, lang, compact=present)
     st.query_params.from_dict(_query(ls))
@@ -689,12 +708,14 @@ def main() -> None:
             data=table.to_csv(index=False).encode("utf-8-sig"),
             file_name="yuqian-visible-features.csv",
             mime="text/csv",
+            on_click="ignore",
         )
         c2.download_button(
             ui("download_geojson", lang),
             data=features_geojson(ls, visible) if own else cached_geojson(visible),
             file_name="yuqian-visible-features.geojson",
             mime="application/geo+json",
+            on_click="ignore",
         )
 
 

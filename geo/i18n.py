@@ -98,6 +98,7 @@ UI: dict[str, Text] = {
     "download_csv": Text("下载 CSV", "Download CSV"),
     "download_geojson": Text("下载 GeoJSON", "Download GeoJSON"),
     "download_html": Text("下载离线 HTML 地图", "Download offline HTML map"),
+    "prepare_html": Text("准备离线 HTML 地图", "Prepare offline HTML map"),
     "layer_error": Text("图层无法加载", "Layer could not be loaded"),
     "corridors_crossing": Text("穿过的交通走廊", "Corridors crossing it"),
     "parks_inside": Text("区内园区", "Parks in it"),

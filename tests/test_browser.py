@@ -94,8 +94,9 @@ def test_dashboard_paints_every_feature_and_requests_no_other_host(chromium, das
     page.locator('[data-testid="stSelectbox"]').filter(has_text="搜索结果").click()
     page.get_by_role("option").filter(has_text="果园港").first.click()
     page.get_by_role("heading", name="果园港").wait_for(timeout=30_000)
+    page.get_by_role("button", name="准备离线 HTML 地图").click()
     with page.expect_download(timeout=60_000) as info:
-        page.get_by_text("下载离线 HTML 地图").click()
+        page.get_by_role("button", name="下载离线 HTML 地图").click()
     exported = Path(info.value.path()).read_text(encoding="utf-8")
     assert "yq.register" in exported and "</html>" in exported
     assert outside == [], outside

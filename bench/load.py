@@ -1,0 +1,154 @@
+"""Load check: N browser sessions at once against one dashboard server.
+
+    python -m bench.load [--sessions 10] [--seconds 60]
+
+Each session (its own Chromium page, so its own Streamlit session) loops: toggle a layer and
+wait for the map to show it, switch language every few steps, export every few steps and
+check the file. Reports actions, errors, every export's validity, and the server's memory
+over time. Traffic goes to 127.0.0.1 only; the loops stop by themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import shutil
+import time
+from pathlib import Path
+
+from bench.common import ROOT, machine, rss_kb
+from tests.browser import CHROMIUM_ARGS, streamlit_process
+
+TOGGLES = ("铁路", "车站", "一核：核心区", "高速公路", "合作配对")
+LEGEND_LAYERS = (
+    "document.querySelector('.yq-legend') && document.querySelector('.yq-legend').getAttribute('data-layers')"
+)
+
+
+async def _map_frame(page, timeout: float = 60.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url:
+                try:
+                    if await frame.evaluate("typeof window.yq === 'object' && !!window.yq.map"):
+                        return frame
+                except Exception:  # noqa: BLE001 - the frame may still be loading
+                    pass
+        await page.wait_for_timeout(100)
+    raise TimeoutError("map did not appear")
+
+
+async def _idle(page) -> None:
+    """Wait until Streamlit shows no running script, as a person would before clicking."""
+    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+async def _session(browser, url: str, seconds: float, seed: int, stats: dict) -> None:
+    rng = random.Random(seed)
+    page = await browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("pageerror", lambda exc: stats["errors"].append(f"page error: {exc}"))
+    await page.goto(url)
+    frame = await _map_frame(page)
+    stats["ready"] += 1
+    deadline = time.monotonic() + seconds
+    step = 0
+    english = False
+    while time.monotonic() < deadline:
+        step += 1
+        try:
+            await _idle(page)
+            if step % 7 == 0:
+                english = not english
+                await page.get_by_text("English" if english else "中文", exact=True).first.click()
+                title = "Legend" if english else "图例"
+                await frame.wait_for_function(
+                    f"document.querySelector('.yq-legend-title').textContent === {title!r}", timeout=30_000
+                )
+                stats["language"] += 1
+            elif step % 5 == 0:
+                await page.get_by_role(
+                    "button", name="Prepare offline HTML map" if english else "准备离线 HTML 地图"
+                ).click()
+                await _idle(page)
+                async with page.expect_download(timeout=30_000) as info:
+                    await page.locator('[data-testid="stDownloadButton"]').first.click()
+                download = await info.value
+                path = await download.path()
+                text = Path(path).read_text(encoding="utf-8")
+                valid = text.rstrip().endswith("</html>") and "yq.register" in text and len(text.encode()) < 1_000_000
+                stats["exports"] += 1
+                stats["exports_valid"] += int(valid)
+                if not valid:
+                    stats["errors"].append("an export was not a complete map file")
+            else:
+                labels = (
+                    TOGGLES
+                    if not english
+                    else ("Railways", "Stations", "Core zone", "Expressways", "Cooperation pairings")
+                )
+                label = labels[rng.randrange(len(labels))]
+                before = await frame.evaluate(LEGEND_LAYERS)
+                box = page.get_by_role("checkbox", name=label, exact=True)
+                await page.locator('section[data-testid="stSidebar"] label').filter(has=box).first.click()
+                await frame.wait_for_function(f"({LEGEND_LAYERS}) !== {before!r}", timeout=30_000)
+                stats["toggles"] += 1
+        except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+            where = f"session {seed}, step {step}, {'en' if english else 'zh'}"
+            stats["errors"].append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        shown = await page.locator('[data-testid="stException"]').all_inner_texts()
+        if shown:
+            stats["errors"].append(f"app exception: {shown[0].splitlines()[0][:160]}")
+            break
+    await page.close()
+
+
+async def _run(sessions: int, seconds: float) -> None:
+    from playwright.async_api import async_playwright
+
+    executable = shutil.which("chromium")
+    if executable is None:
+        raise SystemExit("Debian's chromium is not installed: apt-get install -y chromium")
+    stats = {"ready": 0, "toggles": 0, "language": 0, "exports": 0, "exports_valid": 0, "errors": []}
+    memory: list[tuple[float, int]] = []
+    with streamlit_process(ROOT) as (url, proc):
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            start = time.monotonic()
+
+            async def sample() -> None:
+                while True:
+                    memory.append((time.monotonic() - start, rss_kb(proc.pid)))
+                    await asyncio.sleep(5)
+
+            sampler = asyncio.create_task(sample())
+            await asyncio.gather(*(_session(browser, url, seconds, i, stats) for i in range(sessions)))
+            sampler.cancel()
+            memory.append((time.monotonic() - start, rss_kb(proc.pid)))
+            await browser.close()
+    print(f"### Load: {sessions} sessions for {seconds:.0f} s\n")
+    print(f"Machine: {machine()}.\n")
+    print("| figure | value |\n|---|---|")
+    print(f"| sessions that loaded the map | {stats['ready']} / {sessions} |")
+    print(f"| layer toggles completed | {stats['toggles']} |")
+    print(f"| language switches completed | {stats['language']} |")
+    print(f"| exports (valid / made) | {stats['exports_valid']} / {stats['exports']} |")
+    print(f"| errors | {len(stats['errors'])} |")
+    first, peak, last = memory[0][1], max(m for _, m in memory), memory[-1][1]
+    print(f"| server RSS first / peak / last (MB) | {first / 1024:.0f} / {peak / 1024:.0f} / {last / 1024:.0f} |")
+    print("\nServer RSS every 5 s (MB): " + ", ".join(f"{m / 1024:.0f}" for _, m in memory))
+    for error in stats["errors"][:20]:
+        print(f"- {error}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    args = parser.parse_args()
+    asyncio.run(_run(args.sessions, args.seconds))
+
+
+if __name__ == "__main__":
+    main()
