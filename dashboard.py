@@ -21,12 +21,20 @@ from streamlit_folium import st_folium
 
 from geo.basemaps import Basemap, basemap_by_id, load_basemaps
 from geo.catalog import load_catalog
-from geo.details import feature_details, features_geojson, features_table, resolve_click, summary
+from geo.details import Summary, feature_details, features_geojson, features_table, resolve_click, summary
 from geo.export import export_html
 from geo.gcj import gcj_to_wgs
 from geo.i18n import LANGS, Lang, ui
 from geo.layers import LayerError, LayerSet, load_layers
-from geo.livemap import data_bundle_uri, gcj_html, live_groups, live_payloads, sync_html, sync_state
+from geo.livemap import (
+    data_bundle_uri,
+    gcj_html,
+    live_groups,
+    live_legends,
+    live_payloads,
+    sync_html,
+    sync_state,
+)
 from geo.mapview import LayerPayload, MapState, base_map, layer_payload
 from geo.popups import swatch_uris
 from geo.search import Hit, feature_geometry, search, view_for
@@ -70,14 +78,24 @@ def cached_gcj_html() -> str:
 
 
 def basemap_key(basemap: Basemap) -> str | None:
-    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo."""
+    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo.
+
+    Looked up once per session (reading secrets costs ~10 ms when there is no secrets file).
+    """
     if not basemap.key_env:
         return None
-    value = os.environ.get(basemap.key_env, "").strip()
+    found = st.session_state.setdefault("basemap_keys", {})
+    if basemap.key_env not in found:
+        found[basemap.key_env] = _lookup_key(basemap.key_env)
+    return found[basemap.key_env]
+
+
+def _lookup_key(name: str) -> str | None:
+    value = os.environ.get(name, "").strip()
     if value:
         return value
     try:
-        return str(st.secrets.get(basemap.key_env, "")).strip() or None
+        return str(st.secrets.get(name, "")).strip() or None
     except FileNotFoundError:  # no secrets file at all
         return None
     except Exception:  # noqa: BLE001 - Streamlit raises its own error type when secrets.toml is absent
@@ -86,9 +104,16 @@ def basemap_key(basemap: Basemap) -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def live_parts() -> tuple[dict[str, LayerPayload], str]:
-    """Every layer serialised for the browser (both languages) and the script link that carries it."""
+    """Every layer serialised for the browser (both languages) and the script link that carries
+    it with the legends."""
     payloads = live_payloads(layers())
-    return payloads, data_bundle_uri(payloads)
+    return payloads, data_bundle_uri(payloads, live_legends(layers()))
+
+
+@st.cache_resource(show_spinner=False)
+def cached_summary() -> Summary:
+    """The zone's headline figures (they depend on the shared layers only)."""
+    return summary(layers())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -405,7 +430,12 @@ def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
 
 def _upload_panel(lang: Lang) -> None:
     users = st.session_state.get("user_layers", {})
-    with st.expander(ui("add_layer", lang), expanded=bool(st.session_state.get("upload_error"))):
+    with st.expander(ui("add_layer", lang), expanded=bool(st.session_state.get("upload_error") or users)):
+        # the form's widgets are drawn only on request: less to resend on every rerun
+        if not st.toggle(ui("show_upload", lang), key="show_upload"):
+            for spec, frame, _ in users.values():
+                st.markdown(f"**{_md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
+            return
         st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
         st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
         st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs")
@@ -499,7 +529,7 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
 
 
 def _summary(ls: LayerSet, lang: Lang) -> None:
-    figures = summary(ls)
+    figures = cached_summary()
     cols = st.columns(5)
     cols[0].metric(ui("units_identified", lang), f"{figures.confirmed_units} / {figures.plan_units}")
     cols[1].metric(ui("units_inferred", lang), f"{figures.inferred_units}")
@@ -567,6 +597,13 @@ def _export_bytes(ls: LayerSet, visible: tuple[str, ...], *args) -> bytes:
         key=key,
     )
     return html.encode("utf-8")
+
+
+def _live_groups(ls: LayerSet) -> list:
+    payloads, uri = live_parts()
+    own = _user_payloads(ls)
+    # the shared legends travel in the data script; a session with its own layers builds its own
+    return live_groups(ls, {**payloads, **own}, uri, bundled=payloads.keys(), legends=None if own else "yq.legendData")
 
 
 def _query(ls: LayerSet) -> dict[str, str]:
@@ -640,9 +677,7 @@ def main() -> None:
             key=MAP_KEY,
             height=700,
             use_container_width=True,
-            feature_group_to_add=live_groups(
-                ls, {**live_parts()[0], **_user_payloads(ls)}, live_parts()[1], bundled=live_parts()[0].keys()
-            ),
+            feature_group_to_add=_live_groups(ls),
             returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
         )
         # What changes (language, visible layers, selection, view) goes to the map as a small state.

@@ -72,6 +72,7 @@ UI: dict[str, Text] = {
     "table": Text("可见图层要素表", "Features of the visible layers"),
     "presentation": Text("演示模式", "Presentation mode"),
     "add_layer": Text("添加我的图层", "Add my layer"),
+    "show_upload": Text("上传文件", "Upload a file"),
     "upload_file": Text("GeoJSON、Shapefile（zip）或 GeoPackage", "GeoJSON, zipped Shapefile or GeoPackage"),
     "upload_gcj": Text("在高德地图上数字化（GCJ-02）", "Digitised on Gaode/Amap (GCJ-02)"),
     "upload_crs": Text("文件未注明坐标系时采用", "CRS to use if the file states none"),

@@ -26,7 +26,7 @@ from geo import geojson_io
 from geo.assets import data_uri
 from geo.basemaps import Basemap, Crs
 from geo.gcj import to_gcj, wgs_to_gcj
-from geo.i18n import LANGS
+from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet
 from geo.mapview import (
     LayerPayload,
@@ -48,9 +48,12 @@ def live_payloads(layerset: LayerSet) -> dict[str, LayerPayload]:
     return {i: layer_payload(layerset, i, LANGS) for i in layerset.available}
 
 
-def data_bundle_uri(payloads: Mapping[str, LayerPayload]) -> str:
-    """A script (as a data URI) that puts every layer's data in ``yq.data``."""
+def data_bundle_uri(payloads: Mapping[str, LayerPayload], legends: Mapping[Lang, dict[str, Any]] | None = None) -> str:
+    """A script (as a data URI) that puts every layer's data in ``yq.data`` (and the legends
+    in ``yq.legendData``): streamlit-folium passes it on untouched, so no rerun rescans it."""
     parts = ["yq.data=yq.data||{};"]
+    if legends is not None:
+        parts.append(f"yq.legendData={_js(dict(legends))};")
     parts += [f"yq.data[{_js(layer_id)}]={payload.data_js};" for layer_id, payload in payloads.items()]
     return data_uri("".join(parts).encode("utf-8"), "text/javascript")
 
@@ -80,13 +83,23 @@ class _Sync(_MapScript):
     )
 
 
+def live_legends(layerset: LayerSet) -> dict[Lang, dict[str, Any]]:
+    """The legend of every available layer in every language (cacheable with the payloads)."""
+    return {lang: legend_config(layerset, layerset.available, lang) for lang in LANGS}
+
+
 def live_groups(
-    layerset: LayerSet, payloads: Mapping[str, LayerPayload], bundle_uri: str, bundled: Collection[str] | None = None
+    layerset: LayerSet,
+    payloads: Mapping[str, LayerPayload],
+    bundle_uri: str,
+    bundled: Collection[str] | None = None,
+    legends: Mapping[Lang, dict[str, Any]] | str | None = None,
 ) -> list[folium.FeatureGroup]:
     """Every available layer plus legend and sync, for streamlit-folium's ``feature_group_to_add``.
 
     Depends only on the data: the same bytes on every rerun and in every language. Layers not
-    in `bundled` (a user's own, added during the session) carry their data inline.
+    in `bundled` (a user's own, added during the session) carry their data inline. `legends`
+    may be ``"yq.legendData"`` when the bundle carries them.
     """
     bundled = set(payloads) if bundled is None else set(bundled)
     catalog = layerset.catalog
@@ -96,8 +109,7 @@ def live_groups(
     ]
     tail = folium.FeatureGroup(name="legend", control=False)
     _DataScript(bundle_uri).add_to(tail)
-    configs = {lang: legend_config(layerset, layerset.available, lang) for lang in LANGS}
-    Legend(configs, "zh").add_to(tail)
+    Legend(legends or live_legends(layerset), "zh").add_to(tail)
     _Sync().add_to(tail)
     groups.append(tail)
     return groups
@@ -188,4 +200,4 @@ def sync_html(state: dict[str, Any], *, seq: int) -> str:
     )
 
 
-__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_payloads", "sync_html", "sync_state"]
+__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_legends", "live_payloads", "sync_html", "sync_state"]

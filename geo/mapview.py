@@ -97,10 +97,11 @@ class Legend(_MapScript):
         """
     )
 
-    def __init__(self, configs: Mapping[Lang, dict[str, Any]], default_lang: Lang) -> None:
+    def __init__(self, configs: Mapping[Lang, dict[str, Any]] | str, default_lang: Lang) -> None:
         super().__init__()
         self._name = "YqLegend"
-        self.configs_js = _js(dict(configs))
+        # a str is a reference to configs already loaded in the page (the dashboard's data script)
+        self.configs_js = configs if isinstance(configs, str) else _js(dict(configs))
         self.lang_js = _js(default_lang)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -54,9 +55,18 @@ def _registered_layers(args: dict) -> list[str]:
 
 
 def _legend_entries(args: dict, lang: str = "zh") -> list[str]:
-    match = re.search(r'yq\.legend\(map_div, (\{.*?\}), "zh"\);', args["feature_group"], re.S)
+    """The legend's layers: inline in the overlays, or in the data script when shared."""
+    match = re.search(r'yq\.legend\(map_div, (\{.*?\}|yq\.legendData), "zh"\);', args["feature_group"], re.S)
     assert match, "no legend in the overlays"
-    return list(json.loads(match.group(1).replace("<\\/", "</"))[lang]["entries"])
+    text = match.group(1)
+    if text == "yq.legendData":
+        script = next(
+            base64.b64decode(link.split(",", 1)[1]).decode("utf-8")
+            for link in args["js_links"]
+            if base64.b64decode(link.split(",", 1)[1])[:8] == b"yq.data="
+        )
+        text = re.search(r"yq\.legendData=(\{.*?\});yq\.data\[", script, re.S).group(1)
+    return list(json.loads(text.replace("<\\/", "</"))[lang]["entries"])
 
 
 @pytest.fixture
@@ -233,6 +243,7 @@ def test_a_configured_key_reaches_only_the_map(monkeypatch):
 
 
 def _upload(at: AppTest, name: str, content: bytes, **options) -> AppTest:
+    at.toggle(key="show_upload").set_value(True).run()
     for key, value in options.items():
         if key == "upload_gcj":
             at.checkbox(key=key).set_value(value)
