@@ -116,6 +116,33 @@ def cached_summary() -> Summary:
     return summary(layers())
 
 
+def _export(
+    ls: LayerSet,
+    visible: tuple[str, ...],
+    lang: Lang,
+    selection: tuple[str, str] | None,
+    view_json: str,
+    caption: str,
+    day: str,
+    basemap_id: str,
+    key: str | None,
+) -> bytes:
+    view = json.loads(view_json) if view_json else {}
+    bounds = view.get("bounds")
+    html = export_html(
+        ls,
+        MapState(visible=visible, lang=lang, selection=selection),
+        center=tuple(view["center"]) if "center" in view else None,
+        zoom=view.get("zoom"),
+        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
+        caption=caption,
+        when=dt.date.fromisoformat(day),
+        basemap=basemap_by_id(basemaps(), basemap_id),
+        key=key,
+    )
+    return html.encode("utf-8")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def cached_export(
     visible: tuple[str, ...],
@@ -127,22 +154,8 @@ def cached_export(
     basemap_id: str = "offline",
     _key: str | None = None,
 ) -> bytes:
-    """The self-contained HTML of what the user sees (the day is part of the key: the file is dated)."""
-    view = json.loads(view_json) if view_json else {}
-    bounds = view.get("bounds")
-    state = MapState(visible=visible, lang=lang, selection=selection)
-    html = export_html(
-        layers(),
-        state,
-        center=tuple(view["center"]) if "center" in view else None,
-        zoom=view.get("zoom"),
-        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
-        caption=caption,
-        when=dt.date.fromisoformat(day),
-        basemap=basemap_by_id(basemaps(), basemap_id),
-        key=_key,
-    )
-    return html.encode("utf-8")
+    """The self-contained HTML of what the user sees, from the shared layers (the day is in the key)."""
+    return _export(layers(), visible, lang, selection, view_json, caption, day, basemap_id, _key)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -582,21 +595,7 @@ def _export_bytes(ls: LayerSet, visible: tuple[str, ...], *args) -> bytes:
     """The export; cached unless it holds this session's own layers (which only this session has)."""
     if not any(i.startswith("user_") for i in visible):
         return cached_export(visible, *args)
-    lang, selection, view_json, caption, day, basemap_id, key = args
-    view = json.loads(view_json) if view_json else {}
-    bounds = view.get("bounds")
-    html = export_html(
-        ls,
-        MapState(visible=visible, lang=lang, selection=selection),
-        center=tuple(view["center"]) if "center" in view else None,
-        zoom=view.get("zoom"),
-        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
-        caption=caption,
-        when=dt.date.fromisoformat(day),
-        basemap=basemap_by_id(basemaps(), basemap_id),
-        key=key,
-    )
-    return html.encode("utf-8")
+    return _export(ls, visible, *args)
 
 
 def _live_groups(ls: LayerSet) -> list:

@@ -23,14 +23,18 @@ GROUPS: tuple[str, ...] = ("scope", "layout", "transport", "parks", "context")
 _STYLE_KEYS = {"color", "weight", "opacity", "fill_color", "fill_opacity", "dash_array", "radius"}
 
 
-class CatalogError(ValueError):
-    """The catalog file is unusable; `problems` lists every problem found."""
+class FileProblems(ValueError):
+    """A data file is unusable; `problems` lists every problem found, each naming its place."""
 
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
         lines = "\n".join(f"  - {p}" for p in problems)
         super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}")
+
+
+class CatalogError(FileProblems):
+    """The catalog file is unusable."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.measure import area_km2, length_km
 from geo.popups import display_value
-from geo.search import feature_geometry
 
 _SOURCE = re.compile(r"(.+?)\s+(https?://\S+)$")
 _CORRIDORS = ("rail", "highways")
@@ -55,16 +54,6 @@ def split_sources(source: str) -> list[tuple[str, str]]:
         elif part.strip():
             out.append((part.strip(), ""))
     return out
-
-
-def _props(layerset: LayerSet, layer_id: str, feature_id: str) -> dict[str, Any] | None:
-    frame = layerset.frame(layer_id)
-    if frame is None:
-        return None
-    rows = frame[frame["id"].astype(str) == str(feature_id)]
-    if rows.empty:
-        return None
-    return dict(rows.drop(columns="geometry").iloc[0])
 
 
 def _names(layerset: LayerSet, layer_id: str, lang: Lang, mask: Any) -> list[str]:
@@ -118,12 +107,12 @@ def _relations(
 
 def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: Lang) -> Details | None:
     """Details of one feature, or None when it does not exist."""
-    props = _props(layerset, layer_id, feature_id)
-    if props is None:
+    found = layerset.feature(layer_id, feature_id)
+    if found is None:
         return None
+    props, geom = found
     catalog = layerset.catalog
     spec = catalog.layer(layer_id)
-    geom = feature_geometry(layerset, layer_id, feature_id)
     name = display_value(catalog, "name", props, lang) or feature_id
     other = display_value(catalog, "name", props, "en" if lang == "zh" else "zh") or ""
     rows: list[tuple[str, str]] = []

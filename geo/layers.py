@@ -185,6 +185,17 @@ class LayerSet:
         """The layer's GeoDataFrame, or None when it failed to load."""
         return self.frames.get(layer_id)
 
+    def feature(self, layer_id: str, feature_id: str) -> tuple[dict[str, Any], BaseGeometry | None] | None:
+        """One feature's properties and geometry (None when unlocated), or None when absent."""
+        frame = self.frames.get(layer_id)
+        if frame is None:
+            return None
+        rows = frame[frame["id"].astype(str) == str(feature_id)]
+        if rows.empty:
+            return None
+        geom = rows.geometry.iloc[0]
+        return dict(rows.drop(columns="geometry").iloc[0]), (None if geom is None or geom.is_empty else geom)
+
     @property
     def available(self) -> tuple[str, ...]:
         """Ids of layers that loaded, in catalog order."""

@@ -172,11 +172,10 @@ def sync_state(
     selection = None
     if state.selection:
         layer_id, feature_id = state.selection
-        frame = layerset.frame(layer_id)
-        rows = frame[frame["id"].astype(str) == str(feature_id)] if frame is not None else None
-        if rows is not None and not rows.empty and rows.geometry.iloc[0] is not None:
+        found = layerset.feature(layer_id, feature_id)
+        if found is not None and found[1] is not None:
             kind = layerset.catalog.layer(layer_id).geometry
-            data, options = _selection_payload(kind, rows.geometry.iloc[0], crs)
+            data, options = _selection_payload(kind, found[1], crs)
             selection = {"key": f"{layer_id}/{feature_id}", "data": data, "options": options}
     return {
         "lang": state.lang,

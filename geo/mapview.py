@@ -274,14 +274,11 @@ def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang, crs:
 
 def _selection_group(layerset: LayerSet, selection: tuple[str, str], crs: Crs = "wgs84") -> folium.FeatureGroup | None:
     layer_id, feature_id = selection
-    frame = layerset.frame(layer_id)
-    if frame is None:
-        return None
-    rows = frame[frame["id"].astype(str) == str(feature_id)]
-    if rows.empty or rows.geometry.iloc[0] is None:
+    found = layerset.feature(layer_id, feature_id)
+    if found is None or found[1] is None:
         return None
     group = CatalogGroup("_selection", 10_000, name="selection")
-    data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, rows.geometry.iloc[0], crs)
+    data, options = _selection_payload(layerset.catalog.layer(layer_id).geometry, found[1], crs)
     CatalogGeoJson(LayerPayload(_js(data), _js(options))).add_to(group)
     return group
 

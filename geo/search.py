@@ -91,14 +91,8 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
 
 def feature_geometry(layerset: LayerSet, layer_id: str, feature_id: str) -> BaseGeometry | None:
     """The geometry of one feature, or None when it has none or does not exist."""
-    frame = layerset.frame(layer_id)
-    if frame is None:
-        return None
-    rows = frame[frame["id"].astype(str) == str(feature_id)]
-    if rows.empty:
-        return None
-    geom = rows.geometry.iloc[0]
-    return None if geom is None or geom.is_empty else geom
+    found = layerset.feature(layer_id, feature_id)
+    return None if found is None else found[1]
 
 
 def view_for(geom: BaseGeometry) -> tuple[tuple[float, float], int]:

@@ -13,20 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.catalog import LAYERS_DIR
+from geo.catalog import LAYERS_DIR, FileProblems
 
 TABLES_DIR = LAYERS_DIR / "tables"
 CONFIDENCE = ("high", "medium", "low")
 
 
-class TableError(ValueError):
-    """A table is unusable; `problems` lists every problem found."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}")
+class TableError(FileProblems):
+    """A hand-edited table is unusable."""
 
 
 @dataclass(frozen=True)

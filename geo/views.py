@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.basemaps import load_basemaps
-from geo.catalog import LAYERS_DIR, Catalog
+from geo.catalog import LAYERS_DIR, Catalog, FileProblems
 from geo.i18n import Text
 from geo.tables import TABLES_DIR, read_sources
 
@@ -21,14 +21,8 @@ VIEWS_PATH = LAYERS_DIR / "views.toml"
 Bounds = tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)), lat/lon
 
 
-class ViewsError(ValueError):
-    """The views file is unusable; `problems` lists every problem found."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}")
+class ViewsError(FileProblems):
+    """The views file is unusable."""
 
 
 @dataclass(frozen=True)
