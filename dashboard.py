@@ -170,7 +170,6 @@ def cached_geojson(visible: tuple[str, ...]) -> str:
 
 # --- session state --------------------------------------------------------------------------
 
-UPLOAD_LIMITS = Limits()
 NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
 
 
@@ -190,13 +189,18 @@ def _on_upload() -> None:
     if upload is None:
         return
     try:
+        limits = Limits.from_env(os.environ)  # read per upload: a deployment may set them
+    except ValueError as exc:
+        state.upload_error = f"{upload.name}: upload limits misconfigured: {exc}"
+        return
+    try:
         spec, frame, report = read_user_layer(
             upload.name,
             upload.getvalue(),
             source_crs="gcj02" if state.get("upload_gcj") else None,
             assume_crs=state.get("upload_crs") or None,
             encoding=None if state.get("upload_encoding", "auto") == "auto" else state.upload_encoding,
-            limits=UPLOAD_LIMITS,
+            limits=limits,
         )
     except LayerError as exc:
         state.upload_error = exc.summary

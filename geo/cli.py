@@ -111,7 +111,13 @@ def _read_user(path: Path, args: argparse.Namespace):
         data = path.read_bytes()
     except OSError as exc:
         raise LayerError(path.name, [f"cannot be read: {exc.strerror}"]) from None
-    return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.encoding, layer_id=None)
+    from geo.userlayers import Limits
+
+    try:
+        limits = Limits.from_env(os.environ)
+    except ValueError as exc:
+        raise LayerError(path.name, [f"upload limits misconfigured: {exc}"]) from None
+    return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.encoding, limits=limits)
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -13,8 +13,10 @@ import dataclasses
 import io
 import json
 import re
+import warnings
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -47,6 +49,33 @@ class Limits:
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_features: int = 50_000
     max_vertices: int = 500_000  # more makes a slow map in any browser; simplify first
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        """Limits a deployment sets with YQ_UPLOAD_MAX_MB, YQ_UPLOAD_MAX_UNZIPPED_MB,
+        YQ_UPLOAD_MAX_FEATURES and YQ_UPLOAD_MAX_VERTICES (defaults otherwise).
+
+        Raises
+        ------
+        ValueError
+            Naming the variable whose value is not a positive whole number.
+        """
+        default = cls()
+        values = {}
+        for name, field_name, scale in (
+            ("YQ_UPLOAD_MAX_MB", "max_bytes", 1024 * 1024),
+            ("YQ_UPLOAD_MAX_UNZIPPED_MB", "max_unzipped_bytes", 1024 * 1024),
+            ("YQ_UPLOAD_MAX_FEATURES", "max_features", 1),
+            ("YQ_UPLOAD_MAX_VERTICES", "max_vertices", 1),
+        ):
+            raw = env.get(name, "").strip()
+            if not raw:
+                values[field_name] = getattr(default, field_name)
+                continue
+            if not raw.isdigit() or int(raw) <= 0:
+                raise ValueError(f"{name}={raw!r} is not a positive whole number")
+            values[field_name] = int(raw) * scale
+        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -192,10 +221,13 @@ def _pyogrio_read(name: str, data: bytes, encoding: str | None, limits: Limits) 
     import pyogrio
 
     try:
-        info = pyogrio.read_info(data, encoding=encoding)
-        if info["features"] > limits.max_features:
-            raise _fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
-        return pyogrio.read_dataframe(data, encoding=encoding)
+        with warnings.catch_warnings():
+            # read from memory, a GeoPackage has no ".gpkg" name for GDAL to check; nothing to tell the user
+            warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+            info = pyogrio.read_info(data, encoding=encoding)
+            if info["features"] > limits.max_features:
+                raise _fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
+            return pyogrio.read_dataframe(data, encoding=encoding)
     except LayerError:
         raise
     except Exception as exc:  # noqa: BLE001 - GDAL reports format errors with many types

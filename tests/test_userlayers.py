@@ -208,3 +208,11 @@ def test_a_gbk_shapefile_digitised_on_gaode_lines_up_with_the_counties(layerset,
     assert shapely.hausdorff_distance(layer.geometry.iloc[0], county) < 1e-7  # ≈1 cm
     assert shapely.hausdorff_distance(as_is.geometry.iloc[0], county) > 0.004  # ≈500 m off without it
     assert any("GCJ-02" in line for line in report.lines())
+
+
+def test_limits_come_from_the_environment():
+    limits = Limits.from_env({"YQ_UPLOAD_MAX_MB": "5", "YQ_UPLOAD_MAX_FEATURES": "100"})
+    assert limits.max_bytes == 5 * 1024 * 1024 and limits.max_features == 100
+    assert limits.max_vertices == Limits().max_vertices
+    with pytest.raises(ValueError, match="YQ_UPLOAD_MAX_VERTICES='lots'"):
+        Limits.from_env({"YQ_UPLOAD_MAX_VERTICES": "lots"})
