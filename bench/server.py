@@ -20,6 +20,7 @@ from geo.catalog import load_catalog
 from geo.layers import load_layers
 from geo.livemap import data_bundle_uri, live_groups, live_payloads
 from geo.mapview import base_map
+from tests.helpers import elements
 
 
 def _ours_payload(layerset, parts) -> int:
@@ -52,17 +53,8 @@ def _timed(func, runs: int) -> float:
 
 
 def _component_bytes(at: AppTest) -> int:
-    def walk(node):
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                yield child
-                yield from walk(child)
-
-    for element in walk(at._tree):
-        if getattr(element, "type", None) == "component_instance":
-            return len(element.proto.json_args.encode("utf-8"))
-    raise RuntimeError("no map component")
+    (component,) = elements(at, "component_instance")
+    return len(component.proto.json_args.encode("utf-8"))
 
 
 def _rerun(app: str, runs: int) -> tuple[float, int]:

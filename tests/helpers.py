@@ -35,3 +35,16 @@ def hostile_geojson(path: Path) -> Path:
     }
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def elements(at, kind: str):
+    """Every element of type `kind` (e.g. "component_instance", "iframe") an AppTest run produced."""
+
+    def walk(node):
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            for child in children.values():
+                yield child
+                yield from walk(child)
+
+    return [e for e in walk(at._tree) if getattr(e, "type", None) == kind]

@@ -12,41 +12,24 @@ from streamlit.testing.v1 import AppTest
 
 from geo.catalog import load_catalog
 from geo.views import load_views
+from tests.helpers import elements
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 def _map_args(at: AppTest) -> dict:
     """The arguments the dashboard sent to the streamlit-folium component."""
-
-    def walk(node):
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                yield child
-                yield from walk(child)
-
-    for element in walk(at._tree):
-        if getattr(element, "type", None) == "component_instance":
-            return json.loads(element.proto.json_args)
-    raise AssertionError("no map component on the page")
+    components = elements(at, "component_instance")
+    assert components, "no map component on the page"
+    return json.loads(components[0].proto.json_args)
 
 
 def _sync_state(at: AppTest) -> dict:
     """The state the dashboard handed to the map frame (visible layers, selection, view)."""
-
-    def walk(node):
-        children = getattr(node, "children", None)
-        if isinstance(children, dict):
-            for child in children.values():
-                yield child
-                yield from walk(child)
-
-    for element in walk(at._tree):
-        if getattr(element, "type", None) == "iframe":
-            match = re.search(r"var s=(\{.*?\});var p=", element.proto.srcdoc, re.S)
-            if match:
-                return json.loads(match.group(1).replace("<\\/", "</"))
+    for element in elements(at, "iframe"):
+        match = re.search(r"var s=(\{.*?\});var p=", element.proto.srcdoc, re.S)
+        if match:
+            return json.loads(match.group(1).replace("<\\/", "</"))
     raise AssertionError("no map state on the page")
 
 
