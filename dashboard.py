@@ -36,7 +36,7 @@ from geo.livemap import (
     sync_state,
 )
 from geo.mapview import LayerPayload, MapState, base_map, layer_payload
-from geo.popups import swatch_uris
+from geo.popups import swatch_css
 from geo.search import Hit, feature_geometry, search, view_for
 from geo.urlstate import parse_query, to_query
 from geo.userlayers import Limits, read_user_layer, with_layer
@@ -224,6 +224,16 @@ def _on_remove(layer_id: str) -> None:
         st.session_state.selection = None
 
 
+def _user_gcj_html(ls: LayerSet) -> str:
+    """This session's layers shifted to GCJ-02, made once per change of its layers."""
+    ids = ls.own_layers
+    cached = st.session_state.get("user_gcj")
+    if cached is None or cached[0] != ids:
+        cached = (ids, gcj_html(ls, ids))
+        st.session_state.user_gcj = cached
+    return cached[1]
+
+
 def _user_payloads(ls: LayerSet) -> dict[str, LayerPayload]:
     """This session's layers serialised once per change (kept in session state)."""
     cached = st.session_state.setdefault("user_payloads", {})
@@ -406,25 +416,6 @@ def _css(*, present: bool) -> None:
     )
 
 
-def _swatch_css(ls: LayerSet, lang: Lang) -> str:
-    """One style block that puts each layer's legend swatch before its toggle's label.
-
-    One element instead of a swatch element and two columns per toggle: far less to resend
-    on every rerun, and the checkboxes keep plain, readable accessible names.
-    """
-    rules = []
-    for spec in ls.catalog.layers:
-        uris = swatch_uris(spec)
-        backgrounds = ", ".join(f'url("{u}") {30 * i}px center / 28px 20px no-repeat' for i, u in enumerate(uris))
-        name = spec.title.get(lang).replace("\\", "\\\\").replace('"', '\\"')
-        rules.append(
-            f'section[data-testid="stSidebar"] label:has(input[aria-label="{name}"]) p::before'
-            f'{{content:"";display:inline-block;vertical-align:middle;margin-right:6px;'
-            f"width:{30 * len(uris) - 2}px;height:20px;background:{backgrounds}}}"
-        )
-    return "<style>" + "\n".join(rules) + "</style>"
-
-
 def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
     catalog = ls.catalog
     st.subheader(ui("layers", lang))
@@ -481,7 +472,7 @@ def _step_controls(lang: Lang) -> None:
 def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     catalog = ls.catalog
     with st.sidebar:
-        st.html(_swatch_css(ls, lang))
+        st.html(swatch_css(ls.catalog, lang))
         st.toggle(ui("presentation", lang), key="present")
         if present:
             _step_controls(lang)
@@ -597,7 +588,7 @@ def _send_sync(state: dict) -> None:
 
 def _export_bytes(ls: LayerSet, visible: tuple[str, ...], *args) -> bytes:
     """The export; cached unless it holds this session's own layers (which only this session has)."""
-    if not any(i.startswith("user_") for i in visible):
+    if not set(visible) & set(ls.own_layers):
         return cached_export(visible, *args)
     return _export(ls, visible, *args)
 
@@ -689,9 +680,8 @@ def main() -> None:
         _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq, basemap=basemap, key=key))
         if basemap.crs == "gcj02":
             st.iframe(cached_gcj_html(), height=1)
-            user_ids = tuple(st.session_state.get("user_layers", {}))
-            if user_ids:
-                st.iframe(gcj_html(ls, user_ids), height=1)
+            if ls.own_layers:
+                st.iframe(_user_gcj_html(ls), height=1)
         today = dt.date.today().isoformat()
         view_json = json.dumps(view) if view else ""
         with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
@@ -737,7 +727,7 @@ def main() -> None:
     with st.expander(ui("table", lang), expanded=False):
         if not st.toggle(ui("show_table", lang), key="show_table"):
             return
-        own = any(i.startswith("user_") for i in visible)
+        own = bool(set(visible) & set(ls.own_layers))
         table = features_table(ls, visible, lang) if own else cached_table(visible, lang)
         st.dataframe(table, hide_index=True, width="stretch")
         c1, c2 = st.columns(2)

@@ -78,11 +78,4 @@ def make_offline(m: folium.Map) -> folium.Map:
     return m
 
 
-def installed_leaflet_version() -> str:
-    """Version of the Leaflet that is bundled, read from the package."""
-    import xstatic.pkg.leaflet as xs_leaflet
-
-    return str(xs_leaflet.VERSION)
-
-
-__all__ = ["css_links", "data_uri", "installed_leaflet_version", "js_links", "make_offline"]
+__all__ = ["css_links", "data_uri", "js_links", "make_offline"]

@@ -33,14 +33,12 @@ class _Point:
     name_zh: str
     name_en: str
     geom: Point
-    confidence: str
 
 
 class _Context:
     """Everything the layer builders share: tables, sources and county polygons."""
 
     def __init__(self, tables_dir: Path) -> None:
-        self.dir = tables_dir
         self.sources: Sources = read_sources(tables_dir / "sources.toml")
         self.counties = {r.adcode: r for r in boundaries.counties()}
         self.cities = boundaries.city_names()
@@ -104,7 +102,7 @@ class _Context:
         for prefix, rows in (("", self.stations), ("anchor:", self.anchors), ("pole:", self.poles)):
             for row in rows:
                 geom = Point(float(row["lon"]), float(row["lat"]))
-                out[prefix + row["id"]] = _Point(row["id"], row["name_zh"], row["name_en"], geom, row["confidence"])
+                out[prefix + row["id"]] = _Point(row["id"], row["name_zh"], row["name_en"], geom)
         # corridor_points.csv names anchors and stations by bare id
         for row in self.anchors:
             out.setdefault(row["id"], out["anchor:" + row["id"]])

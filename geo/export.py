@@ -58,9 +58,9 @@ def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: d
     sources = "".join(
         f"<li><b>{esc(spec.title.get(lang))}</b>: {esc(spec.source.get(lang))}. {esc(spec.licence)}</li>"
         for spec in (catalog.layer(i) for i in layer_ids)
-        if not spec.id.startswith("user_")
+        if spec.group != "user"
     )
-    user = [catalog.layer(i) for i in layer_ids if i.startswith("user_")]
+    user = [catalog.layer(i) for i in layer_ids if catalog.layer(i).group == "user"]
     user_items = "".join(f"<li><b>{esc(s.title.get(lang))}</b>: {esc(s.source.get(lang))}</li>" for s in user)
     caption_html = f"<p>{esc(caption)}</p>" if caption else ""
     return (

@@ -197,6 +197,11 @@ class LayerSet:
         return dict(rows.drop(columns="geometry").iloc[0]), (None if geom is None or geom.is_empty else geom)
 
     @property
+    def own_layers(self) -> tuple[str, ...]:
+        """Ids of layers a user added in this session (catalog group "user")."""
+        return tuple(spec.id for spec in self.catalog.layers if spec.group == "user" and spec.id in self.frames)
+
+    @property
     def available(self) -> tuple[str, ...]:
         """Ids of layers that loaded, in catalog order."""
         return tuple(i for i in self.catalog.layer_ids if i in self.frames)

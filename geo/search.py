@@ -71,7 +71,7 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
         str(fid) for layer_id in _SCOPE if (frame := layerset.frame(layer_id)) is not None for fid in frame["id"]
     }
     hits: list[Hit] = []
-    user = tuple(s.id for s in layerset.catalog.layers if s.group == "user")
+    user = layerset.own_layers
     order = {layer_id: i for i, layer_id in enumerate((*SEARCHABLE, *user))}
     for layer_id in (*SEARCHABLE, *user):
         frame = layerset.frame(layer_id)

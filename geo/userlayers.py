@@ -425,7 +425,7 @@ def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
     return "; ".join(parts)
 
 
-def load_user_geojson(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
     """Read a user's file from disk (any supported format); raise LayerError naming it."""
     path = Path(path)
     try:

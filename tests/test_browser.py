@@ -14,7 +14,7 @@ import shapely
 from geo.export import export_html
 from geo.mapview import MapState
 from geo.measure import distance_km
-from geo.userlayers import load_user_geojson, with_layer
+from geo.userlayers import load_user_file, with_layer
 from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
 
@@ -301,7 +301,7 @@ def _container_point(page, lat: float, lon: float) -> list[float]:
 
 
 def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_path):
-    spec, frame = load_user_geojson(hostile_geojson(tmp_path / "hostile.geojson"))
+    spec, frame = load_user_file(hostile_geojson(tmp_path / "hostile.geojson"))
     layers = with_layer(layerset, spec, frame)
     visible = (*layerset.catalog.default_visible(), "stations", spec.id)
     html = export_html(layers, MapState(visible=visible, lang="zh"), when=dt.date(2026, 11, 26))

@@ -18,7 +18,7 @@ from geo.mapview import (
     build_map,
     legend_config,
 )
-from geo.userlayers import load_user_geojson, with_layer
+from geo.userlayers import load_user_file, with_layer
 from tests.helpers import EXTERNAL_ASSET, XSS_IMG, XSS_SCRIPT, hostile_geojson, normalise
 
 
@@ -70,7 +70,7 @@ def test_legend_marks_low_confidence_only_where_present(layerset):
 
 
 def test_hostile_property_values_are_escaped_everywhere(layerset, tmp_path):
-    spec, frame = load_user_geojson(hostile_geojson(tmp_path / "hostile.geojson"))
+    spec, frame = load_user_file(hostile_geojson(tmp_path / "hostile.geojson"))
     layers = with_layer(layerset, spec, frame)
     html = build_map(layers, MapState(visible=(spec.id,), lang="en")).get_root().render()
     assert XSS_IMG not in html
@@ -109,3 +109,18 @@ def test_unlocated_parks_are_not_drawn(layerset):
     assert "果园港" in html
     assert "贵安集成电路产业园" not in html  # listed in the table and details, no point on the map
     assert len(re.findall(r'"_tip_zh":', html)) == 8
+
+
+def test_swatch_css_targets_each_toggle_by_its_title(layerset):
+    import dataclasses
+
+    from geo.i18n import Text
+    from geo.popups import swatch_css
+
+    css = swatch_css(layerset.catalog, "en")
+    for spec in layerset.catalog.layers:
+        assert f'input[aria-label="{spec.title.en}"]' in css
+    assert css.count("data:image/svg+xml;base64,") == sum(max(len(s.categories), 1) for s in layerset.catalog.layers)
+    odd = dataclasses.replace(layerset.catalog.layers[0], title=Text('a"b', 'a"b'))
+    hostile = dataclasses.replace(layerset.catalog, layers=(odd,))
+    assert 'aria-label="a\\"b"' in swatch_css(hostile, "zh")  # a quote cannot end the selector
