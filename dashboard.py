@@ -1,7 +1,9 @@
-"""渝黔合作先行示范区 dashboard: widgets, session state and cache wrappers only.
+"""渝黔合作先行示范区 dashboard: widgets, callbacks and panels only.
 
-Run with ``streamlit run dashboard.py``. Everything it shows is computed in ``geo/``;
-per-user state lives in ``st.session_state``.
+Run with ``streamlit run dashboard.py``. What the user sees is one value, a
+:class:`geo.state.MapState` kept in ``st.session_state.map_state``; every callback applies a
+transition from :mod:`geo.state` and stores the result. The link, the export and the live
+map are renderings of that value, computed in ``geo/``.
 """
 
 from __future__ import annotations
@@ -9,168 +11,109 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import html
-import json
 import os
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
-import numpy as np
-import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import state as ms
 from geo.basemaps import Basemap, basemap_by_id, load_basemaps
 from geo.catalog import load_catalog
-from geo.details import Summary, feature_details, features_geojson, features_table, resolve_click, summary
+from geo.details import feature_details, unlocated
+from geo.downloads import features_geojson, features_table
 from geo.export import export_html
-from geo.gcj import gcj_to_wgs
 from geo.i18n import LANGS, Lang, ui
 from geo.layers import LayerError, LayerSet, load_layers
-from geo.livemap import (
-    data_bundle_uri,
-    gcj_html,
-    live_groups,
-    live_legends,
-    live_payloads,
-    sync_html,
-    sync_state,
-)
-from geo.mapview import LayerPayload, MapState, base_map, layer_payload
-from geo.popups import swatch_css
-from geo.search import Hit, feature_geometry, search, view_for
-from geo.urlstate import parse_query, to_query
+from geo.livemap import data_bundle_uri, gcj_html, live_legends, live_payloads, sync_html
+from geo.livemap import live_groups as make_live_groups
+from geo.mapview import base_map
+from geo.pagestyle import page_css, swatch_css
+from geo.payloads import browser_state
+from geo.picking import picked
+from geo.search import Hit, search
+from geo.summary import Summary, summary
+from geo.urlstate import from_query, to_query
 from geo.userlayers import Limits, read_user_layer, with_layer
 from geo.views import View, load_views, view_by_id
 
 MAP_KEY = "map"
 LANG_NAMES = {"zh": "中文", "en": "English"}
+NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
 
 st.set_page_config(
     page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="expanded"
 )
 
 
-# --- cache wrappers -----------------------------------------------------------------------
+# --- shared data, read once per process ------------------------------------------------------
 
 
 @st.cache_resource(show_spinner="加载图层 / Loading layers…")
 def layers() -> LayerSet:
-    """The catalog and every layer, read once per process and shared read-only."""
+    """The catalog and every layer, shared read-only by all sessions."""
     return load_layers(load_catalog())
 
 
 @st.cache_resource(show_spinner=False)
 def views() -> tuple[View, ...]:
-    """The preset views (layers/views.toml), checked against the catalog."""
     return load_views(layers().catalog)
 
 
 @st.cache_resource(show_spinner=False)
 def basemaps() -> tuple[Basemap, ...]:
-    """The basemap catalog (layers/basemaps.toml)."""
     return load_basemaps()
 
 
+@st.cache_resource(show_spinner=False)
+def bundle_uri() -> str:
+    """Every shared layer's data and legends, as one script link (sent once per session)."""
+    return data_bundle_uri(layers(), live_legends(layers()))
+
+
 @st.cache_resource(show_spinner="计算 GCJ-02 偏移 / Shifting overlays to GCJ-02…")
-def cached_gcj_html() -> str:
-    """Every feature's GCJ-02 copy, for GCJ-02 basemaps (made once per process)."""
+def shared_gcj_html() -> str:
     return gcj_html(layers())
 
 
-def basemap_key(basemap: Basemap) -> str | None:
-    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo.
-
-    Looked up once per session (reading secrets costs ~10 ms when there is no secrets file).
-    """
-    if not basemap.key_env:
-        return None
-    found = st.session_state.setdefault("basemap_keys", {})
-    if basemap.key_env not in found:
-        found[basemap.key_env] = _lookup_key(basemap.key_env)
-    return found[basemap.key_env]
-
-
-def _lookup_key(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    if value:
-        return value
-    try:
-        return str(st.secrets.get(name, "")).strip() or None
-    except FileNotFoundError:  # no secrets file at all
-        return None
-    except Exception:  # noqa: BLE001 - Streamlit raises its own error type when secrets.toml is absent
-        return None
-
-
 @st.cache_resource(show_spinner=False)
-def live_parts() -> tuple[dict[str, LayerPayload], str]:
-    """Every layer serialised for the browser (both languages) and the script link that carries
-    it with the legends."""
-    payloads = live_payloads(layers())
-    return payloads, data_bundle_uri(payloads, live_legends(layers()))
-
-
-@st.cache_resource(show_spinner=False)
-def cached_summary() -> Summary:
-    """The zone's headline figures (they depend on the shared layers only)."""
+def headline() -> Summary:
     return summary(layers())
 
 
-def _export(
-    ls: LayerSet,
-    visible: tuple[str, ...],
-    lang: Lang,
-    selection: tuple[str, str] | None,
-    view_json: str,
-    caption: str,
-    day: str,
-    basemap_id: str,
-    key: str | None,
-) -> bytes:
-    view = json.loads(view_json) if view_json else {}
-    bounds = view.get("bounds")
-    html = export_html(
-        ls,
-        MapState(visible=visible, lang=lang, selection=selection),
-        center=tuple(view["center"]) if "center" in view else None,
-        zoom=view.get("zoom"),
-        bounds=(tuple(bounds[0]), tuple(bounds[1])) if bounds else None,
-        caption=caption,
-        when=dt.date.fromisoformat(day),
-        basemap=basemap_by_id(basemaps(), basemap_id),
-        key=key,
-    )
-    return html.encode("utf-8")
+def _export(ls: LayerSet, state: ms.MapState, day: str, basemap_id: str, key: str | None) -> bytes:
+    basemap = basemap_by_id(basemaps(), basemap_id)
+    when = dt.date.fromisoformat(day)
+    page = export_html(ls, state, caption=ms.caption(state, views()), when=when, basemap=basemap, key=key)
+    return page.encode("utf-8")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def cached_export(
-    visible: tuple[str, ...],
-    lang: Lang,
-    selection: tuple[str, str] | None,
-    view_json: str,
-    caption: str,
-    day: str,
-    basemap_id: str = "offline",
-    _key: str | None = None,
-) -> bytes:
-    """The self-contained HTML of what the user sees, from the shared layers (the day is in the key)."""
-    return _export(layers(), visible, lang, selection, view_json, caption, day, basemap_id, _key)
+def _shared_export(state_key: str, day: str, basemap_id: str, _state: ms.MapState, _key: str | None) -> bytes:
+    """The export of shared layers only, cached by the state (its repr), the day and basemap."""
+    return _export(layers(), _state, day, basemap_id, _key)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_table(visible: tuple[str, ...], lang: Lang) -> pd.DataFrame:
+def _shared_table(visible: tuple[str, ...], lang: Lang) -> Any:
     return features_table(layers(), visible, lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def cached_geojson(visible: tuple[str, ...]) -> str:
+def _shared_geojson(visible: tuple[str, ...]) -> str:
     return features_geojson(layers(), visible)
 
 
-# --- session state --------------------------------------------------------------------------
+def _shared_or_own(ls: LayerSet, visible: tuple[str, ...], shared: Callable[[], Any], own: Callable[[], Any]) -> Any:
+    """The cached result for shared layers; computed afresh when this session's own layers are shown
+    (only this session has them, so they must never enter a cache shared with other sessions)."""
+    return own() if set(visible) & set(ls.own_layers) else shared()
 
-NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
+
+# --- this session ------------------------------------------------------------------------------
 
 
 def session_layers() -> LayerSet:
@@ -181,205 +124,153 @@ def session_layers() -> LayerSet:
     return ls
 
 
+def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
+    """Something made from this session's own layers, remade only when they change."""
+    cached = st.session_state.get(name)
+    if cached is None or cached[0] != ls.own_layers:
+        cached = (ls.own_layers, make())
+        st.session_state[name] = cached
+    return cached[1]
+
+
+def basemap_key(basemap: Basemap) -> str | None:
+    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo.
+    Looked up once per session (reading secrets costs ~10 ms when there is no secrets file)."""
+    if not basemap.key_env:
+        return None
+    found = st.session_state.setdefault("basemap_keys", {})
+    if basemap.key_env not in found:
+        value = os.environ.get(basemap.key_env, "").strip()
+        try:
+            value = value or str(st.secrets.get(basemap.key_env, "")).strip()
+        except FileNotFoundError:  # no secrets file at all
+            pass
+        found[basemap.key_env] = value or None
+    return found[basemap.key_env]
+
+
+def state() -> ms.MapState:
+    return st.session_state.map_state
+
+
+def commit(new: ms.MapState) -> None:
+    st.session_state.map_state = new
+
+
+def _init(ls: LayerSet) -> None:
+    """The first run of a session: the state the link asks for (or the defaults), with notices."""
+    if "map_state" in st.session_state:
+        return
+    new, notices = from_query(st.query_params.to_dict(), ls, views(), basemaps(), key_for=basemap_key)
+    commit(new)
+    st.session_state.notices = notices
+
+
+def _sync_widgets(ls: LayerSet) -> None:
+    """Set every widget from the state before it is drawn: the state is the one source of truth."""
+    s, ss = state(), st.session_state
+    for layer_id in ls.catalog.layer_ids:
+        ss[f"show_{layer_id}"] = layer_id in s.visible
+    ss.present_toggle, ss.lang_choice = s.present, s.lang
+    ss[f"basemap_choice_{s.lang}"] = s.basemap
+    ss[f"view_pick_{s.lang}"] = s.view_id
+
+
+# --- callbacks: each applies one transition -------------------------------------------------------
+
+
+def _on_toggle(layer_id: str) -> None:
+    commit(ms.toggle(state(), session_layers(), layer_id, bool(st.session_state[f"show_{layer_id}"])))
+
+
+def _on_lang() -> None:
+    commit(ms.set_lang(state(), st.session_state.lang_choice))
+
+
+def _on_present() -> None:
+    commit(ms.set_present(state(), bool(st.session_state.present_toggle)))
+
+
+def _on_view_pick() -> None:
+    view_id = st.session_state.get(f"view_pick_{state().lang}")
+    if view_id:
+        commit(ms.open_view(state(), session_layers(), view_by_id(views(), view_id)))
+
+
+def _on_step(delta: int) -> None:
+    commit(ms.step(state(), session_layers(), views(), delta))
+
+
+def _on_search_pick() -> None:
+    hit: Hit | None = st.session_state.get(f"search_pick_{state().lang}")
+    if hit is not None:
+        commit(ms.select(state(), session_layers(), hit.key, zoom_to=True))
+
+
+def _on_basemap() -> None:
+    chosen = basemap_by_id(basemaps(), st.session_state[f"basemap_choice_{state().lang}"])
+    new, used = ms.set_basemap(state(), chosen, key=basemap_key(chosen))
+    st.session_state.basemap_refused = None if used else chosen.id  # explained under the selector
+    commit(new)
+
+
+def _on_prepare(request: str) -> None:
+    st.session_state.export_ready = request
+
+
+def _on_clear() -> None:
+    commit(ms.clear_selection(state()))
+
+
 def _on_upload() -> None:
     """Read the chosen file; on any problem keep everything as it was and say why."""
-    state = st.session_state
-    state.upload_error = None
-    upload = state.get("upload_file")
+    ss = st.session_state
+    ss.upload_error = None
+    upload = ss.get("upload_file")
     if upload is None:
         return
     try:
         limits = Limits.from_env(os.environ)  # read per upload: a deployment may set them
-    except ValueError as exc:
-        state.upload_error = f"{upload.name}: upload limits misconfigured: {exc}"
-        return
-    try:
+        encoding = None if ss.get("upload_encoding", "auto") == "auto" else ss.upload_encoding
+        gcj = "gcj02" if ss.get("upload_gcj") else None
         spec, frame, report = read_user_layer(
             upload.name,
             upload.getvalue(),
-            source_crs="gcj02" if state.get("upload_gcj") else None,
-            assume_crs=state.get("upload_crs") or None,
-            encoding=None if state.get("upload_encoding", "auto") == "auto" else state.upload_encoding,
+            source_crs=gcj,
+            assume_crs=ss.get("upload_crs"),
+            encoding=encoding,
             limits=limits,
         )
-    except LayerError as exc:
-        state.upload_error = exc.summary
+    except ValueError as exc:  # LayerError, or limits misconfigured by the deployment
+        ss.upload_error = exc.summary if isinstance(exc, LayerError) else f"{upload.name}: upload limits: {exc}"
         return
-    colour = state.get("upload_colour", "#e7298a")
-    style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
-    spec = dataclasses.replace(spec, style=style)
-    users = dict(state.get("user_layers", {}))
-    users[spec.id] = (spec, frame, report.lines())
-    state.user_layers = users
-    state.user_payloads = {}  # rebuilt for the new set of layers
-    state[f"show_{spec.id}"] = True
+    colour = ss.get("upload_colour", "#e7298a")
+    spec = dataclasses.replace(spec, style=dataclasses.replace(spec.style, color=colour, fill_color=colour))
+    ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, report.lines())}
+    commit(ms.toggle(state(), session_layers(), spec.id, True))
 
 
 def _on_remove(layer_id: str) -> None:
     users = dict(st.session_state.get("user_layers", {}))
     users.pop(layer_id, None)
     st.session_state.user_layers = users
-    st.session_state.user_payloads = {}
-    if st.session_state.selection and st.session_state.selection[0] == layer_id:
-        st.session_state.selection = None
+    commit(ms.forget_layer(state(), layer_id))
 
 
-def _user_gcj_html(ls: LayerSet) -> str:
-    """This session's layers shifted to GCJ-02, made once per change of its layers."""
-    ids = ls.own_layers
-    cached = st.session_state.get("user_gcj")
-    if cached is None or cached[0] != ids:
-        cached = (ids, gcj_html(ls, ids))
-        st.session_state.user_gcj = cached
-    return cached[1]
-
-
-def _user_payloads(ls: LayerSet) -> dict[str, LayerPayload]:
-    """This session's layers serialised once per change (kept in session state)."""
-    cached = st.session_state.setdefault("user_payloads", {})
-    for layer_id in st.session_state.get("user_layers", {}):
-        if layer_id not in cached:
-            cached[layer_id] = layer_payload(ls, layer_id, LANGS)
-    return {k: v for k, v in cached.items() if k in st.session_state.get("user_layers", {})}
-
-
-def _init_state(ls: LayerSet) -> None:
-    state = st.session_state
-    state.setdefault("lang", "zh")
-    for spec in ls.catalog.layers:
-        state.setdefault(f"show_{spec.id}", spec.visible)
-    state.setdefault("selection", None)
-    state.setdefault("view", None)
-    state.setdefault("view_seq", 0)
-    state.setdefault("sync", (None, 0))  # (last state sent to the map, its sequence number)
-    state.setdefault("last_click", None)
-    state.setdefault("view_id", None)
-    state.setdefault("present", False)
-    state.setdefault("basemap", "offline")
-    if "url_applied" not in state:
-        state.url_applied = True
-        _apply_url(ls)
-
-
-def _visible(ls: LayerSet) -> tuple[str, ...]:
-    """The one source of truth for visible layers: the toggles' own state."""
-    return tuple(i for i in ls.catalog.layer_ids if st.session_state.get(f"show_{i}"))
-
-
-def _select(ls: LayerSet, key: tuple[str, str], *, zoom_to: bool) -> None:
-    st.session_state.selection = key
-    layer_id, _ = key
-    st.session_state[f"show_{layer_id}"] = True  # a selected feature is always on the map
-    geom = feature_geometry(ls, *key)
-    if zoom_to and geom is not None:
-        centre, zoom = view_for(geom)
-        _set_view({"center": list(centre), "zoom": zoom})
-
-
-def _set_view(view: dict) -> None:
-    st.session_state.view = view
-    st.session_state.view_seq += 1
-
-
-def _apply_view(ls: LayerSet, view: View) -> None:
-    """Open a preset view: its layers, extent and highlighted feature."""
-    for layer_id in ls.catalog.layer_ids:
-        st.session_state[f"show_{layer_id}"] = layer_id in view.layers
-    st.session_state.selection = view.highlight
-    st.session_state.view_id = view.id
-    (south, west), (north, east) = view.extent
-    _set_view({"bounds": [[south, west], [north, east]]})
-
-
-def _apply_url(ls: LayerSet) -> None:
-    """Restore the state a link asks for; explicit parameters override the view's defaults."""
-    ids = tuple(b.id for b in basemaps())
-    asked, notices = parse_query(st.query_params.to_dict(), ls, views(), ids)
-    if asked.lang:
-        st.session_state.lang = asked.lang
-    if asked.view:
-        _apply_view(ls, view_by_id(views(), asked.view))
-    if asked.layers is not None:
-        for layer_id in ls.catalog.layer_ids:
-            st.session_state[f"show_{layer_id}"] = layer_id in asked.layers
-    if asked.sel:
-        _select(ls, asked.sel, zoom_to=asked.centre is None and not asked.view)
-    if asked.centre is not None:
-        _set_view({"center": list(asked.centre), "zoom": asked.zoom or 9})
-    st.session_state.present = asked.present
-    chosen = asked.basemap or (view_by_id(views(), asked.view).basemap if asked.view else None)
-    if chosen:
-        basemap = basemap_by_id(basemaps(), chosen)
-        if basemap.needs_key and not basemap_key(basemap):
-            notices.append(f"{chosen}: 未配置密钥 / no key configured ({basemap.key_env})")
-        else:
-            st.session_state.basemap = chosen
-    for notice in notices:
-        st.toast(notice, icon=":material/info:")
-
-
-def _on_view_pick() -> None:
-    view_id = st.session_state.get(f"view_pick_{st.session_state.lang}")
-    if view_id:
-        _apply_view(session_layers(), view_by_id(views(), view_id))
-
-
-def _step(delta: int) -> None:
-    """Presentation: go to the previous or next preset view."""
-    ids = [v.id for v in views()]
-    current = st.session_state.view_id
-    index = ids.index(current) + delta if current in ids else 0
-    _apply_view(session_layers(), views()[index % len(ids)])
-
-
-def _on_search_pick() -> None:
-    hit: Hit | None = st.session_state.get(f"search_pick_{st.session_state.lang}")
-    if hit is not None:
-        _select(session_layers(), hit.key, zoom_to=True)
-
-
-def _basemap() -> Basemap:
-    return basemap_by_id(basemaps(), st.session_state.basemap)
-
-
-def _on_basemap() -> None:
-    chosen = basemap_by_id(basemaps(), st.session_state[f"basemap_choice_{st.session_state.lang}"])
-    if chosen.needs_key and not basemap_key(chosen):
-        st.session_state.basemap_refused = chosen.id  # explained under the selector, not applied
-        return
-    st.session_state.basemap_refused = None
-    st.session_state.basemap = chosen.id
-
-
-def _on_lang() -> None:
-    st.session_state.lang = st.session_state.lang_choice
-
-
-def _request_export(export_key: str) -> None:
-    st.session_state.export_ready = export_key
-
-
-def _on_clear() -> None:
-    st.session_state.selection = None
-
-
-def _handle_click(ls: LayerSet, visible: tuple[str, ...]) -> None:
-    """Turn streamlit-folium's last click (lat/lng + tooltip text) into a selected feature."""
+def _on_click(ls: LayerSet) -> None:
+    """streamlit-folium's last click (position and tooltip text) selects the feature under it."""
     returned = st.session_state.get(MAP_KEY) or {}
     click = returned.get("last_object_clicked")
-    if not click or click == st.session_state.last_click:
+    if not click or click == st.session_state.get("last_click"):
         return
     st.session_state.last_click = click
-    lat, lon = float(click["lat"]), float(click["lng"])
-    if _basemap().crs == "gcj02":  # the map is drawn shifted; the data is WGS-84
-        wlon, wlat = gcj_to_wgs(np.array([lon]), np.array([lat]))
-        lat, lon = float(wlat[0]), float(wlon[0])
-    key = resolve_click(ls, visible, lat, lon, returned.get("last_object_clicked_tooltip"))
+    crs = basemap_by_id(basemaps(), state().basemap).crs
+    key = picked(ls, state().visible, click, returned.get("last_object_clicked_tooltip"), crs)
     if key is not None:
-        _select(ls, key, zoom_to=False)
+        commit(ms.select(state(), ls, key, zoom_to=False))
 
 
-# --- rendering helpers ----------------------------------------------------------------------
+# --- panels ------------------------------------------------------------------------------------
 
 
 def _md(text: object) -> str:
@@ -387,43 +278,12 @@ def _md(text: object) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
-def _html(text: object) -> str:
-    """Escape text for the few places that use HTML for large type."""
-    return html.escape(str(text), quote=True)
-
-
-def _css(*, present: bool) -> None:
-    extra = (
-        """
-        header[data-testid="stHeader"] { display: none; }
-        div[data-testid="stMainBlockContainer"] { padding-top: 1rem; }
-        .yq-present-title { font-size: 2.6rem !important; margin: 0 0 0.2rem 0; }
-        .yq-present-caption { font-size: 1.45rem !important; line-height: 1.5 !important; margin: 0 0 0.4rem 0; }
-        section[data-testid="stSidebar"] button p { font-size: 1.15rem; }
-        """
-        if present
-        else ""
-    )
-    st.html(
-        """<style>
-        section[data-testid="stSidebar"] { min-width: 380px; }
-        section[data-testid="stSidebar"] label p { font-size: 1.05rem; }
-        div[data-testid="stMetricValue"] { font-size: 1.6rem; }
-        .yq-step { text-align: center; font-size: 1.4rem; font-weight: 700; }
-        """
-        + extra
-        + "</style>"
-    )
-
-
-def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
-    catalog = ls.catalog
+def _toggles(ls: LayerSet, lang: Lang) -> None:
     st.subheader(ui("layers", lang))
-    for group_id, group_title in catalog.groups:
-        specs = [s for s in catalog.layers if s.group == group_id]
-        if not specs:
-            continue
-        st.markdown(f"**{_md(group_title.get(lang))}**")
+    for group_id, group_title in ls.catalog.groups:
+        specs = [s for s in ls.catalog.layers if s.group == group_id]
+        if specs:
+            st.markdown(f"**{_md(group_title.get(lang))}**")
         for spec in specs:
             error = ls.errors.get(spec.id)
             st.checkbox(
@@ -431,6 +291,8 @@ def _layer_toggles(ls: LayerSet, lang: Lang) -> None:
                 key=f"show_{spec.id}",
                 disabled=error is not None,
                 help=spec.description.get(lang),
+                on_change=_on_toggle,
+                args=(spec.id,),
             )
             if error is not None:
                 st.error(f"{ui('layer_error', lang)}: {error.summary}")
@@ -440,123 +302,127 @@ def _upload_panel(lang: Lang) -> None:
     users = st.session_state.get("user_layers", {})
     with st.expander(ui("add_layer", lang), expanded=bool(st.session_state.get("upload_error") or users)):
         # the form's widgets are drawn only on request: less to resend on every rerun
-        if not st.toggle(ui("show_upload", lang), key="show_upload"):
-            for spec, frame, _ in users.values():
-                st.markdown(f"**{_md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
-            return
-        st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
-        st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
-        st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs")
-        st.selectbox(ui("upload_encoding", lang), ("auto", "GB18030", "UTF-8"), key="upload_encoding")
-        st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
-        st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
-        if st.session_state.get("upload_error"):
-            st.error(st.session_state.upload_error)
+        showing = st.toggle(ui("show_upload", lang), key="show_upload")
+        if showing:
+            st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
+            st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
+            st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs")
+            st.selectbox(ui("upload_encoding", lang), ("auto", "GB18030", "UTF-8"), key="upload_encoding")
+            st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
+            st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
+            if st.session_state.get("upload_error"):
+                st.error(st.session_state.upload_error)
         for layer_id, (spec, frame, notes) in users.items():
             st.markdown(f"**{_md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
-            for note in notes:
-                st.caption(note)
-            st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
+            if showing:
+                for note in notes:
+                    st.caption(note)
+                st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
 
 
 def _step_controls(lang: Lang) -> None:
     ids = [v.id for v in views()]
-    current = st.session_state.view_id
+    current = state().view_id
     position = f"{ids.index(current) + 1} / {len(ids)}" if current in ids else f"– / {len(ids)}"
     prev_col, pos_col, next_col = st.columns([2, 2, 2], vertical_alignment="center")
-    prev_col.button(ui("previous", lang), on_click=_step, args=(-1,), key="step_prev", width="stretch")
+    prev_col.button(ui("previous", lang), on_click=_on_step, args=(-1,), key="step_prev", width="stretch")
     pos_col.markdown(f"<div class='yq-step'>{position}</div>", unsafe_allow_html=True)
-    next_col.button(ui("next", lang), on_click=_step, args=(1,), key="step_next", width="stretch")
+    next_col.button(ui("next", lang), on_click=_on_step, args=(1,), key="step_next", width="stretch")
+
+
+def _basemap_picker(lang: Lang) -> None:
+    def label(bid: str) -> str:
+        b = basemap_by_id(basemaps(), bid)
+        return b.name.get(lang) + (f" — {ui('needs_key', lang)}" if b.needs_key and not basemap_key(b) else "")
+
+    # one widget per language: Streamlit keys a selectbox's value by its shown label
+    ids = [b.id for b in basemaps()]
+    st.selectbox(ui("basemap", lang), ids, key=f"basemap_choice_{lang}", format_func=label, on_change=_on_basemap)
+    refused = st.session_state.get("basemap_refused")
+    if refused:
+        st.caption(ui("key_missing", lang).format(env=basemap_by_id(basemaps(), refused).key_env))
+
+
+def _search(ls: LayerSet, lang: Lang) -> None:
+    query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
+    hits = search(ls, query) if query else []
+    if query and not hits:
+        st.caption(ui("no_results", lang))
+    if hits:
+        titles = {spec.id: spec.title.get(lang) for spec in ls.catalog.layers}
+        st.selectbox(
+            ui("search_results", lang),
+            hits,
+            index=None,
+            key=f"search_pick_{lang}",
+            format_func=lambda h: f"{h.name_zh} · {h.name_en} — {titles[h.layer_id]}",
+            on_change=_on_search_pick,
+        )
 
 
 def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
-    catalog = ls.catalog
     with st.sidebar:
         st.html(swatch_css(ls.catalog, lang))
-        st.toggle(ui("presentation", lang), key="present")
+        st.toggle(ui("presentation", lang), key="present_toggle", on_change=_on_present)
         if present:
             _step_controls(lang)
-            _layer_toggles(ls, lang)
+            _toggles(ls, lang)
             return
-        # the language lives in its own key: this radio is not drawn in presentation mode,
-        # and Streamlit forgets the state of widgets it does not draw
         st.radio(
             ui("language", lang),
             LANGS,
-            index=LANGS.index(lang),
             key="lang_choice",
             horizontal=True,
             format_func=LANG_NAMES.get,
             on_change=_on_lang,
         )
+        view_ids = [v.id for v in views()]
         st.selectbox(
             ui("preset_view", lang),
-            [v.id for v in views()],
-            index=None,
+            view_ids,
             key=f"view_pick_{lang}",
             format_func=lambda vid: view_by_id(views(), vid).title.get(lang),
             on_change=_on_view_pick,
         )
-        ids = [b.id for b in basemaps()]
-
-        def label(bid: str) -> str:
-            b = basemap_by_id(basemaps(), bid)
-            missing = b.needs_key and not basemap_key(b)
-            return b.name.get(lang) + (f" — {ui('needs_key', lang)}" if missing else "")
-
-        st.selectbox(
-            ui("basemap", lang),
-            ids,
-            index=ids.index(st.session_state.basemap),
-            # one widget per language: Streamlit keys a selectbox's value by its shown label
-            key=f"basemap_choice_{lang}",
-            format_func=label,
-            on_change=_on_basemap,
-        )
-        refused = st.session_state.get("basemap_refused")
-        if refused:
-            env = basemap_by_id(basemaps(), refused).key_env
-            st.caption(ui("key_missing", lang).format(env=env))
-        query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
-        hits = search(ls, query) if query else []
-        if query and not hits:
-            st.caption(ui("no_results", lang))
-        if hits:
-            st.selectbox(
-                ui("search_results", lang),
-                hits,
-                index=None,
-                key=f"search_pick_{lang}",
-                format_func=lambda h: f"{h.name_zh} · {h.name_en} — {catalog.layer(h.layer_id).title.get(lang)}",
-                on_change=_on_search_pick,
-            )
-        _layer_toggles(ls, lang)
+        _basemap_picker(lang)
+        _search(ls, lang)
+        _toggles(ls, lang)
         _upload_panel(lang)
         with st.expander(ui("share_link", lang)):
-            st.code(_share_link(ls), language=None, wrap_lines=True)
+            base = (st.context.url or "").split("?")[0]
+            st.code(f"{base}?{urlencode(to_query(state()))}", language=None, wrap_lines=True)
 
 
-def _summary(ls: LayerSet, lang: Lang) -> None:
-    figures = cached_summary()
+def _header(ls: LayerSet, lang: Lang, *, present: bool) -> None:
+    catalog = ls.catalog
+    view = ms.view_of(state(), views())
+    if present and view:
+        title, caption = html.escape(view.title.get(lang)), html.escape(view.caption.get(lang))
+        st.markdown(f"<h1 class='yq-present-title'>{title}</h1>", unsafe_allow_html=True)
+        st.markdown(f"<p class='yq-present-caption'>{caption}</p>", unsafe_allow_html=True)
+        st.caption(f"{ui('sources', lang)}: {view.source} · {catalog.boundary_statement.get(lang)}")
+        return
+    st.title(catalog.title.get(lang))
+    if view:
+        st.markdown(f"**{_md(view.title.get(lang))}** — {_md(view.caption.get(lang))}")
+    st.caption(catalog.boundary_statement.get(lang))
+    if present:
+        return
+    figures = headline()
     cols = st.columns(5)
     cols[0].metric(ui("units_identified", lang), f"{figures.confirmed_units} / {figures.plan_units}")
     cols[1].metric(ui("units_inferred", lang), f"{figures.inferred_units}")
     cols[2].metric(ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}")
     cols[3].metric(ui("border_length", lang), f"{figures.border_km:,.0f}")
-    cols[4].metric(
-        ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang),
-        f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}",
-    )
+    rail = f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}"
+    cols[4].metric(ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang), rail)
 
 
-def _details(ls: LayerSet, lang: Lang, *, compact: bool = False) -> None:
+def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
     if not compact:
         st.subheader(ui("details", lang))
-    selection = st.session_state.selection
-    if not selection:
-        st.caption(ui("click_hint", lang))
-        return
-    details = feature_details(ls, *selection, lang)
+    selection = state().selection
+    details = feature_details(ls, *selection, lang) if selection else None
     if details is None:
         st.caption(ui("click_hint", lang))
         return
@@ -564,13 +430,15 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool = False) -> None:
     st.caption(f"{details.other_name} · {details.layer_title}")
     if compact:
         return
-    st.dataframe(pd.DataFrame(details.rows, columns=["", " "]), hide_index=True, width="stretch")
+    st.dataframe(
+        {"": [r[0] for r in details.rows], " ": [r[1] for r in details.rows]}, hide_index=True, width="stretch"
+    )
     for label, names in details.relations:
-        value = "、".join(names) if lang == "zh" else ", ".join(names)
+        value = ("、" if lang == "zh" else ", ").join(names)
         st.markdown(f"**{_md(label)}**: {_md(value or ui('none', lang))}")
     if details.sources:
         st.dataframe(
-            pd.DataFrame(details.sources, columns=[ui("sources", lang), "URL"]),
+            {ui("sources", lang): [s[0] for s in details.sources], "URL": [s[1] for s in details.sources]},
             hide_index=True,
             width="stretch",
             column_config={"URL": st.column_config.LinkColumn("URL")},
@@ -578,173 +446,116 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool = False) -> None:
     st.button(ui("clear_selection", lang), on_click=_on_clear)
 
 
-def _send_sync(state: dict) -> None:
-    last, seq = st.session_state.sync
-    if state != last:
-        seq += 1
-        st.session_state.sync = (state, seq)
-    st.iframe(sync_html(state, seq=seq), height=1)
+def _live_map(ls: LayerSet) -> None:
+    """The map element (the same bytes every rerun: sent once) and the state frame beside it."""
+    own = _per_layers("own_payloads", ls, lambda: live_payloads(ls, ls.own_layers))
+    st_folium(
+        base_map(),
+        key=MAP_KEY,
+        height=700,
+        use_container_width=True,
+        feature_group_to_add=make_live_groups(ls, bundle_uri(), own=own),
+        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+    )
+    basemap = basemap_by_id(basemaps(), state().basemap)
+    shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap))
+    last, seq = st.session_state.get("sync", (None, 0))
+    if shown != last:
+        st.session_state.sync = (shown, seq := seq + 1)
+    st.iframe(sync_html(shown, seq=seq), height=1)
+    if basemap.crs == "gcj02":
+        st.iframe(shared_gcj_html(), height=1)
+        if ls.own_layers:
+            st.iframe(_per_layers("own_gcj", ls, lambda: gcj_html(ls, ls.own_layers)), height=1)
 
 
-def _export_bytes(ls: LayerSet, visible: tuple[str, ...], *args) -> bytes:
-    """The export; cached unless it holds this session's own layers (which only this session has)."""
-    if not set(visible) & set(ls.own_layers):
-        return cached_export(visible, *args)
-    return _export(ls, visible, *args)
-
-
-def _live_groups(ls: LayerSet) -> list:
-    payloads, uri = live_parts()
-    own = _user_payloads(ls)
-    # the shared legends travel in the data script; a session with its own layers builds its own
-    return live_groups(ls, {**payloads, **own}, uri, bundled=payloads.keys(), legends=None if own else "yq.legendData")
-
-
-def _query(ls: LayerSet) -> dict[str, str]:
-    """The URL parameters that restore what the user sees now."""
-    view = st.session_state.view or {}
-    if "center" in view:
-        centre, zoom = tuple(view["center"]), view["zoom"]
-    elif "bounds" in view and st.session_state.view_id:
-        centre, zoom = view_by_id(views(), st.session_state.view_id).centre_zoom()
-    else:
-        centre = zoom = None
-    return to_query(
-        view=st.session_state.view_id,
-        visible=_visible(ls),
-        lang=st.session_state.lang,
-        selection=st.session_state.selection,
-        centre=centre,
-        zoom=zoom,
-        present=st.session_state.present,
-        basemap=st.session_state.basemap,
+def _export_panel(ls: LayerSet, lang: Lang) -> None:
+    s = state()
+    basemap = basemap_by_id(basemaps(), s.basemap)
+    key = basemap_key(basemap)
+    with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
+    if basemap.needs_key and not with_key:
+        st.caption(ui("export_without_key", lang))
+    # Two steps, not a deferred download: Streamlit drops a generated file that no session
+    # references at the next cleanup, and with many sessions rerunning that can happen
+    # before the browser fetches it. Bytes handed to the button stay with this session.
+    day, key = dt.date.today().isoformat(), key if with_key else None
+    request = repr((s, day, bool(key)))
+    if st.session_state.get("export_ready") != request:
+        st.button(
+            ui("prepare_html", lang),
+            key="prepare_html",
+            icon=":material/download:",
+            on_click=_on_prepare,
+            args=(request,),
+        )
+        return
+    data = _shared_or_own(
+        ls,
+        s.visible,
+        lambda: _shared_export(request, day, s.basemap, s, key),
+        lambda: _export(ls, s, day, s.basemap, key),
+    )
+    st.download_button(
+        ui("download_html", lang),
+        data=data,
+        file_name=f"yuqian-map-{s.view_id or 'map'}-{day}.html",
+        mime="text/html",
+        icon=":material/download:",
+        on_click="ignore",
+        key="download_html",
+        type="primary",
     )
 
 
-def _share_link(ls: LayerSet) -> str:
-    base = (st.context.url or "").split("?")[0]
-    return f"{base}?{urlencode(_query(ls))}"
-
-
-def _header(ls: LayerSet, lang: Lang, *, present: bool) -> str:
-    """Title, caption and summary; returns the caption the export should carry."""
-    catalog = ls.catalog
-    view = view_by_id(views(), st.session_state.view_id) if st.session_state.view_id else None
-    caption = view.caption.get(lang) if view else ""
-    if present and view:
-        st.markdown(f"<h1 class='yq-present-title'>{_html(view.title.get(lang))}</h1>", unsafe_allow_html=True)
-        st.markdown(f"<p class='yq-present-caption'>{_html(caption)}</p>", unsafe_allow_html=True)
-        st.caption(f"{ui('sources', lang)}: {view.source} · {catalog.boundary_statement.get(lang)}")
-        return f"{view.title.get(lang)} — {caption}"
-    st.title(catalog.title.get(lang))
-    if view:
-        st.markdown(f"**{_md(view.title.get(lang))}** — {_md(caption)}")
-    st.caption(catalog.boundary_statement.get(lang))
-    if not present:
-        _summary(ls, lang)
-    return f"{view.title.get(lang)} — {caption}" if view else ""
+def _below_map(ls: LayerSet, lang: Lang) -> None:
+    with st.expander(ui("unknown_title", lang), expanded=False):
+        st.markdown(_md(ls.catalog.unknown_note.get(lang)))
+        st.markdown("\n".join(f"- {_md(n)}" for n in unlocated(ls, lang)))
+    with st.expander(ui("table", lang), expanded=False):
+        if not st.toggle(ui("show_table", lang), key="show_table"):
+            return
+        visible = state().visible
+        table = _shared_or_own(
+            ls, visible, lambda: _shared_table(visible, lang), lambda: features_table(ls, visible, lang)
+        )
+        st.dataframe(table, hide_index=True, width="stretch")
+        csv = table.to_csv(index=False).encode("utf-8-sig")
+        geojson = _shared_or_own(ls, visible, lambda: _shared_geojson(visible), lambda: features_geojson(ls, visible))
+        c1, c2 = st.columns(2)
+        c1.download_button(ui("download_csv", lang), csv, "yuqian-visible-features.csv", "text/csv", on_click="ignore")
+        c2.download_button(
+            ui("download_geojson", lang),
+            geojson,
+            "yuqian-visible-features.geojson",
+            "application/geo+json",
+            on_click="ignore",
+        )
 
 
 def main() -> None:
     ls = session_layers()
-    _init_state(ls)
-    lang: Lang = st.session_state.lang
-    present: bool = st.session_state.present
-    _css(present=present)
-    _handle_click(ls, _visible(ls))
+    _init(ls)
+    _on_click(ls)
+    for notice in st.session_state.pop("notices", []):
+        st.toast(notice, icon=":material/info:")
+    _sync_widgets(ls)
+    lang, present = state().lang, state().present
+    st.html(page_css(present=present))
     _sidebar(ls, lang, present=present)
-    visible = _visible(ls)
-    catalog = ls.catalog
-
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()
     map_col, detail_col = st.columns([5, 1] if present else [3, 1.2])
     with header:
-        caption = _header(ls, lang, present=present)
-    view = st.session_state.view
-    state = MapState(visible=visible, lang=lang, selection=st.session_state.selection)
+        _header(ls, lang, present=present)
     with map_col:
-        # The map element is the same bytes on every rerun (all layers, both languages), so
-        # Streamlit sends it by reference and streamlit-folium never remounts or re-evaluates it.
-        st_folium(
-            base_map(),
-            key=MAP_KEY,
-            height=700,
-            use_container_width=True,
-            feature_group_to_add=_live_groups(ls),
-            returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
-        )
-        # What changes (language, visible layers, selection, view) goes to the map as a small state.
-        basemap = _basemap()
-        key = basemap_key(basemap)
-        _send_sync(sync_state(ls, state, view=view, view_seq=st.session_state.view_seq, basemap=basemap, key=key))
-        if basemap.crs == "gcj02":
-            st.iframe(cached_gcj_html(), height=1)
-            if ls.own_layers:
-                st.iframe(_user_gcj_html(ls), height=1)
-        today = dt.date.today().isoformat()
-        view_json = json.dumps(view) if view else ""
-        with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
-        if basemap.needs_key and not with_key:
-            st.caption(ui("export_without_key", lang))
-        # Two steps, not a deferred download: Streamlit drops a generated file that no session
-        # references at the next cleanup, and with many sessions rerunning that can happen
-        # before the browser fetches it. Bytes handed to the button stay with this session.
-        export_args = (lang, state.selection, view_json, caption, today, basemap.id, key if with_key else None)
-        export_key = json.dumps([visible, *export_args[:-1], bool(with_key)], ensure_ascii=False)
-        if st.session_state.get("export_ready") == export_key:
-            st.download_button(
-                ui("download_html", lang),
-                data=_export_bytes(ls, visible, *export_args),
-                file_name=f"yuqian-map-{st.session_state.view_id or 'map'}-{today}.html",
-                mime="text/html",
-                icon=":material/download:",
-                on_click="ignore",
-                key="download_html",
-                type="primary",
-            )
-        else:
-            st.button(
-                ui("prepare_html", lang),
-                key="prepare_html",
-                on_click=_request_export,
-                args=(export_key,),
-                icon=":material/download:",
-            )
+        _live_map(ls)
+        _export_panel(ls, lang)
     with detail_col:
         _details(ls, lang, compact=present)
-    st.query_params.from_dict(_query(ls))
-    if present:
-        return
-
-    with st.expander(ui("unknown_title", lang), expanded=False):
-        st.markdown(_md(catalog.unknown_note.get(lang)))
-        parks = ls.frame("parks")
-        if parks is not None:
-            unlocated = parks[parks.geometry.isna()]
-            key = "name_zh" if lang == "zh" else "name_en"
-            st.markdown("\n".join(f"- {_md(n)}" for n in unlocated[key]))
-    with st.expander(ui("table", lang), expanded=False):
-        if not st.toggle(ui("show_table", lang), key="show_table"):
-            return
-        own = bool(set(visible) & set(ls.own_layers))
-        table = features_table(ls, visible, lang) if own else cached_table(visible, lang)
-        st.dataframe(table, hide_index=True, width="stretch")
-        c1, c2 = st.columns(2)
-        c1.download_button(
-            ui("download_csv", lang),
-            data=table.to_csv(index=False).encode("utf-8-sig"),
-            file_name="yuqian-visible-features.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
-        c2.download_button(
-            ui("download_geojson", lang),
-            data=features_geojson(ls, visible) if own else cached_geojson(visible),
-            file_name="yuqian-visible-features.geojson",
-            mime="application/geo+json",
-            on_click="ignore",
-        )
+    st.query_params.from_dict(to_query(state()))
+    if not present:
+        _below_map(ls, lang)
 
 
 main()

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import folium
 
-_STATIC = Path(__file__).resolve().parent / "static"
+from geo.paths import STATIC_DIR
+
+# The browser code of the map, in load order (core first: the others add to its `yq`).
+MAP_SCRIPTS = ("core.js", "legend.js", "apply.js", "controls.js")
 
 
 def data_uri(content: bytes, mime: str) -> str:
@@ -49,14 +52,14 @@ def leaflet_css() -> bytes:
 
 @lru_cache(maxsize=1)
 def own_js() -> bytes:
-    """Our legend, measure and full-screen controls."""
-    return (_STATIC / "yq.js").read_bytes()
+    """Our map code: layer registry and drawing, legend, state applier, controls (one script)."""
+    return b"\n".join((STATIC_DIR / name).read_bytes() for name in MAP_SCRIPTS)
 
 
 @lru_cache(maxsize=1)
 def own_css() -> bytes:
     """Styles of our controls."""
-    return (_STATIC / "yq.css").read_bytes()
+    return (STATIC_DIR / "yq.css").read_bytes()
 
 
 @lru_cache(maxsize=1)

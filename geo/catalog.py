@@ -1,81 +1,54 @@
 """The layer catalog (``layers/catalog.toml``) as frozen, validated objects.
 
-All problems of the catalog are reported at once, each naming the file, the entry and
-the key; rendering code receives :class:`Catalog` / :class:`LayerSpec`, never raw dicts.
+The catalog drives behaviour: a layer's group and its place in that group's order, its
+role (what kind of thing it holds: the zone's units, corridors, parks …), whether search
+looks in it, its priority when a click or a bare id could mean several layers, and which
+layers the headline figures come from. Code reads these keys; it never names a layer id
+(only the build, which makes the files, does). All problems of the catalog are reported at
+once, each naming the file, the entry and the key.
 """
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from geo.i18n import Text
-
-LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
-CATALOG_PATH = LAYERS_DIR / "catalog.toml"
+from geo.errors import FileProblems, read_toml
+from geo.i18n import Text, parse_text
+from geo.paths import CATALOG_PATH
+from geo.styles import Category, PathStyle, parse_style
 
 GeometryKind = Literal["point", "line", "polygon"]
 GEOMETRY_KINDS: tuple[str, ...] = get_args(GeometryKind)
-GROUPS: tuple[str, ...] = ("scope", "layout", "transport", "parks", "context")
-_STYLE_KEYS = {"color", "weight", "opacity", "fill_color", "fill_opacity", "dash_array", "radius"}
-
-
-class FileProblems(ValueError):
-    """A data file is unusable; `problems` lists every problem found, each naming its place."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"{path}: {len(problems)} problem(s):\n{lines}")
+# What a layer holds. Relations in the details panel are computed between roles:
+# the corridors crossing a unit, the parks inside it, the layout elements it belongs to.
+Role = Literal["unit", "pole", "layout", "corridor", "station", "park", "link", "admin", "context", "user"]
+ROLES: tuple[str, ...] = get_args(Role)
+CONFIDENCE = ("high", "medium", "low")
+USER_GROUP = "user"  # layers a user adds in a session; not in the catalog file
+HEADLINE_KEYS = ("units", "poles", "border", "rail")
+_LAYER_KEYS = {
+    "required": (
+        "id",
+        "file",
+        "group",
+        "geometry",
+        "role",
+        "visible",
+        "title",
+        "description",
+        "style",
+        "source",
+        "licence",
+    ),
+    "optional": ("tooltip", "popup", "style_by", "categories", "searchable", "priority"),
+}
 
 
 class CatalogError(FileProblems):
     """The catalog file is unusable."""
-
-
-@dataclass(frozen=True)
-class PathStyle:
-    """Leaflet path options for a layer or a category of its features."""
-
-    color: str = "#3388ff"
-    weight: float = 2.0
-    opacity: float = 1.0
-    fill_color: str | None = None
-    fill_opacity: float = 0.2
-    dash_array: str | None = None
-    radius: float = 6.0
-
-    def merged(self, overrides: Mapping[str, Any]) -> PathStyle:
-        """Return a copy with `overrides` applied."""
-        values = {**self.__dict__, **overrides}
-        return PathStyle(**values)
-
-    def leaflet(self) -> dict[str, Any]:
-        """Return the style as Leaflet option names."""
-        out: dict[str, Any] = {
-            "color": self.color,
-            "weight": self.weight,
-            "opacity": self.opacity,
-            "fillColor": self.fill_color or self.color,
-            "fillOpacity": self.fill_opacity,
-            "radius": self.radius,
-        }
-        if self.dash_array:
-            out["dashArray"] = self.dash_array
-        return out
-
-
-@dataclass(frozen=True)
-class Category:
-    """Style and legend label for features whose `style_by` property equals `value`."""
-
-    value: str
-    style: PathStyle
-    label: Text
 
 
 @dataclass(frozen=True)
@@ -96,6 +69,9 @@ class LayerSpec:
     licence: str
     style_by: str | None = None
     categories: tuple[Category, ...] = ()
+    role: Role = "context"
+    searchable: bool = False
+    priority: int = 100  # lower wins when a click or a bare feature id could mean several layers
 
     def style_for(self, props: Mapping[str, Any]) -> PathStyle:
         """Return the style of a feature with properties `props`."""
@@ -109,7 +85,7 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class Catalog:
-    """The whole catalog: titles, field labels, value translations and layers."""
+    """The whole catalog: titles, field labels, value translations, groups and layers."""
 
     path: Path
     title: Text
@@ -120,6 +96,7 @@ class Catalog:
     fields: Mapping[str, Text]
     values: Mapping[str, Mapping[str, Text]]
     layers: tuple[LayerSpec, ...] = field(default_factory=tuple)
+    headline: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def layer_ids(self) -> tuple[str, ...]:
@@ -141,148 +118,137 @@ class Catalog:
         """Ids of the layers shown by default."""
         return tuple(spec.id for spec in self.layers if spec.visible)
 
+    def with_role(self, *roles: str) -> tuple[str, ...]:
+        """Ids of the layers whose role is one of `roles`, in catalog order."""
+        return tuple(spec.id for spec in self.layers if spec.role in roles)
+
+    def by_priority(self, layer_ids: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """`layer_ids` (default: all) ordered by priority, then catalog order."""
+        ids = self.layer_ids if layer_ids is None else layer_ids
+        order = {spec.id: (spec.priority, i) for i, spec in enumerate(self.layers)}
+        return tuple(sorted((i for i in ids if i in order), key=order.__getitem__))
+
     def value_text(self, field_name: str, value: Any) -> Text | None:
         """Translation of a coded property value, or None when it has none."""
         table = self.values.get(field_name, {})
         return table.get(str(value))
 
 
-class _Problems:
-    """Collects problems with a location prefix."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-
-def _text(raw: Any, where: str, problems: _Problems) -> Text:
-    if not isinstance(raw, Mapping):
-        problems.add(where, "must be a table {zh = ..., en = ...}")
-        return Text("", "")
-    zh, en = raw.get("zh"), raw.get("en")
-    for lang, value in (("zh", zh), ("en", en)):
-        if not isinstance(value, str) or not value.strip():
-            problems.add(where, f"missing or empty '{lang}' text")
-    extra = set(raw) - {"zh", "en"}
-    if extra:
-        problems.add(where, f"unknown language key(s) {sorted(extra)}")
-    return Text(str(zh or ""), str(en or ""))
-
-
-def _style(raw: Any, where: str, problems: _Problems, base: PathStyle | None = None) -> PathStyle:
-    base = base or PathStyle()
-    if not isinstance(raw, Mapping):
-        problems.add(where, "must be a table of style options")
-        return base
-    unknown = set(raw) - _STYLE_KEYS
-    if unknown:
-        problems.add(where, f"unknown style option(s) {sorted(unknown)}; allowed: {sorted(_STYLE_KEYS)}")
-    clean: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in _STYLE_KEYS:
-            continue
-        if key in {"color", "fill_color", "dash_array"}:
-            if not isinstance(value, str):
-                problems.add(where, f"'{key}' must be a string")
-                continue
-            if key != "dash_array" and not _is_colour(value):
-                problems.add(where, f"'{key}' = {value!r} is not a #rrggbb colour")
-                continue
-        elif not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            problems.add(where, f"'{key}' must be a non-negative number")
-            continue
-        clean[key] = value
-    return base.merged(clean)
-
-
-def _is_colour(value: str) -> bool:
-    return len(value) == 7 and value[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in value[1:])
-
-
-def _str_list(raw: Any, where: str, problems: _Problems) -> tuple[str, ...]:
+def _str_list(raw: Any, where: str, problems: list[str]) -> tuple[str, ...]:
     if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
-        problems.add(where, "must be a list of property names")
+        problems.append(f"{where}: must be a list of names")
         return ()
     return tuple(raw)
 
 
-def _layer(raw: Any, index: int, problems: _Problems, field_names: set[str]) -> LayerSpec | None:
+def _categories(raw: Any, where: str, problems: list[str], base: PathStyle) -> tuple[Category, ...]:
+    out: list[Category] = []
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}.categories: must be a table")
+        return ()
+    for value, cat in raw.items():
+        cwhere = f"{where}.categories.{value}"
+        if not isinstance(cat, Mapping):
+            problems.append(f"{cwhere}: must be a table with 'style' and 'label'")
+            continue
+        style = parse_style(cat.get("style", {}), f"{cwhere}.style", problems, base=base)
+        out.append(
+            Category(value=str(value), style=style, label=parse_text(cat.get("label"), f"{cwhere}.label", problems))
+        )
+    return tuple(out)
+
+
+def _layer(raw: Any, index: int, problems: list[str], field_names: set[str], group_ids: set[str]) -> LayerSpec | None:
     layer_id = raw.get("id") if isinstance(raw, Mapping) else None
     where = f"layers[{index}]" + (f" (id={layer_id!r})" if layer_id else "")
     if not isinstance(raw, Mapping):
-        problems.add(where, "must be a table")
+        problems.append(f"{where}: must be a table")
         return None
-    required = ("id", "file", "group", "geometry", "visible", "title", "description", "style", "source", "licence")
-    for key in required:
+    for key in _LAYER_KEYS["required"]:
         if key not in raw:
-            problems.add(where, f"missing key '{key}'")
-    allowed = {*required, "tooltip", "popup", "style_by", "categories"}
-    unknown = set(raw) - allowed
+            problems.append(f"{where}: missing key '{key}'")
+    unknown = set(raw) - {*_LAYER_KEYS["required"], *_LAYER_KEYS["optional"]}
     if unknown:
-        problems.add(where, f"unknown key(s) {sorted(unknown)}")
+        problems.append(f"{where}: unknown key(s) {sorted(unknown)}")
     if not isinstance(layer_id, str) or not layer_id.replace("_", "").isalnum():
-        problems.add(where, "'id' must be letters, digits and underscores")
+        problems.append(f"{where}: 'id' must be letters, digits and underscores")
     file_name = raw.get("file")
     if not isinstance(file_name, str) or file_name != f"{layer_id}.geojson":
-        problems.add(where, f"'file' must be '{layer_id}.geojson' (layer files are named after their id)")
-    group = raw.get("group")
-    if group not in GROUPS:
-        problems.add(where, f"'group' = {group!r} is not one of {list(GROUPS)}")
-    geometry = raw.get("geometry")
-    if geometry not in GEOMETRY_KINDS:
-        problems.add(where, f"'geometry' = {geometry!r} is not one of {list(GEOMETRY_KINDS)}")
-    visible = raw.get("visible")
-    if not isinstance(visible, bool):
-        problems.add(where, "'visible' must be true or false")
-    style = _style(raw.get("style", {}), f"{where}.style", problems)
+        problems.append(f"{where}: 'file' must be '{layer_id}.geojson' (layer files are named after their id)")
+    checks: list[tuple[str, Any, Any]] = [
+        ("group", raw.get("group"), group_ids),
+        ("geometry", raw.get("geometry"), GEOMETRY_KINDS),
+        ("role", raw.get("role"), ROLES),
+    ]
+    for key, value, allowed in checks:
+        if key in raw and value not in allowed:
+            problems.append(f"{where}: '{key}' = {value!r} is not one of {sorted(allowed)}")
+    for key in ("visible", "searchable"):
+        if key in raw and not isinstance(raw[key], bool):
+            problems.append(f"{where}: '{key}' must be true or false")
+    priority = raw.get("priority", 100)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        problems.append(f"{where}: 'priority' must be a whole number (lower wins)")
+        priority = 100
+    style = parse_style(raw.get("style", {}), f"{where}.style", problems)
     tooltip = _str_list(raw.get("tooltip", ["name"]), f"{where}.tooltip", problems)
     popup = _str_list(raw.get("popup", ["name", "source"]), f"{where}.popup", problems)
     for name in (*tooltip, *popup):
         if name not in field_names:
-            problems.add(where, f"field {name!r} has no label in [fields]")
+            problems.append(f"{where}: field {name!r} has no label in [fields]")
     style_by = raw.get("style_by")
-    categories: list[Category] = []
-    raw_categories = raw.get("categories", {})
     if style_by is not None and not isinstance(style_by, str):
-        problems.add(where, "'style_by' must be a property name")
-    if raw_categories and not style_by:
-        problems.add(where, "'categories' given without 'style_by'")
-    if style_by and not raw_categories:
-        problems.add(where, "'style_by' given without 'categories'")
-    if isinstance(raw_categories, Mapping):
-        for value, cat in raw_categories.items():
-            cwhere = f"{where}.categories.{value}"
-            if not isinstance(cat, Mapping):
-                problems.add(cwhere, "must be a table with 'style' and 'label'")
-                continue
-            categories.append(
-                Category(
-                    value=str(value),
-                    style=_style(cat.get("style", {}), f"{cwhere}.style", problems, base=style),
-                    label=_text(cat.get("label"), f"{cwhere}.label", problems),
-                )
-            )
-    licence = raw.get("licence")
+        problems.append(f"{where}: 'style_by' must be a property name")
+    if bool(raw.get("categories")) != bool(style_by):
+        problems.append(f"{where}: 'style_by' and 'categories' go together")
+    licence = raw.get("licence", "")
     if not isinstance(licence, str) or not licence.strip():
-        problems.add(where, "'licence' must be a non-empty string")
+        problems.append(f"{where}: 'licence' must be a non-empty string")
+    geometry = raw.get("geometry")
     return LayerSpec(
         id=str(layer_id),
         file=str(file_name),
-        group=str(group),
+        group=str(raw.get("group")),
         geometry=geometry if geometry in GEOMETRY_KINDS else "polygon",
-        visible=bool(visible),
-        title=_text(raw.get("title"), f"{where}.title", problems),
-        description=_text(raw.get("description"), f"{where}.description", problems),
+        visible=raw.get("visible") is True,
+        title=parse_text(raw.get("title"), f"{where}.title", problems),
+        description=parse_text(raw.get("description"), f"{where}.description", problems),
         style=style,
         tooltip=tooltip,
         popup=popup,
-        source=_text(raw.get("source"), f"{where}.source", problems),
+        source=parse_text(raw.get("source"), f"{where}.source", problems),
         licence=str(licence or ""),
         style_by=style_by if isinstance(style_by, str) else None,
-        categories=tuple(categories),
+        categories=_categories(raw.get("categories", {}), where, problems, style),
+        role=_role(raw.get("role")),
+        searchable=raw.get("searchable") is True,
+        priority=priority,
     )
+
+
+def _role(value: Any) -> Role:
+    for role in get_args(Role):
+        if value == role:
+            return role
+    return "context"  # reported by the checks above
+
+
+def _headline(raw: Any, layer_ids: set[str], problems: list[str]) -> dict[str, tuple[str, ...]]:
+    """Which layers the headline figures are computed from (``[headline]``)."""
+    if not isinstance(raw, Mapping):
+        problems.append("headline: must be a table of layer id lists")
+        return {}
+    out = {}
+    for key in HEADLINE_KEYS:
+        ids = _str_list(raw.get(key, []), f"headline.{key}", problems)
+        unknown = [i for i in ids if i not in layer_ids]
+        if unknown:
+            problems.append(f"headline.{key}: unknown layer id(s) {unknown}")
+        out[key] = ids
+    extra = set(raw) - set(HEADLINE_KEYS)
+    if extra:
+        problems.append(f"headline: unknown key(s) {sorted(extra)}; known: {list(HEADLINE_KEYS)}")
+    return out
 
 
 def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
@@ -295,47 +261,56 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
         lists every problem found, each naming the entry and key.
     """
     path = Path(path)
-    problems = _Problems()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CatalogError(path, ["file not found"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise CatalogError(path, [f"not valid TOML: {exc}"]) from None
-
-    fields = {name: _text(value, f"fields.{name}", problems) for name, value in dict(raw.get("fields", {})).items()}
+    raw = read_toml(path, CatalogError)
+    problems: list[str] = []
+    fields = {
+        name: parse_text(value, f"fields.{name}", problems) for name, value in dict(raw.get("fields", {})).items()
+    }
     values = {
-        fname: {str(k): _text(v, f"values.{fname}.{k}", problems) for k, v in dict(table).items()}
+        fname: {str(k): parse_text(v, f"values.{fname}.{k}", problems) for k, v in dict(table).items()}
         for fname, table in dict(raw.get("values", {})).items()
     }
-    groups_raw = raw.get("groups", {})
-    groups = tuple((gid, _text(groups_raw.get(gid), f"groups.{gid}", problems)) for gid in GROUPS)
+    # the groups' order in the file is the order of the toggles and the legend
+    groups = tuple(
+        (gid, parse_text(text, f"groups.{gid}", problems)) for gid, text in dict(raw.get("groups", {})).items()
+    )
+    if not groups:
+        problems.append("groups: there must be at least one group")
+    if USER_GROUP in dict(groups):
+        problems.append(f"groups.{USER_GROUP}: reserved for the layers users add")
     layers_raw = raw.get("layers", [])
     if not isinstance(layers_raw, list) or not layers_raw:
-        problems.add("layers", "there must be at least one [[layers]] entry")
+        problems.append("layers: there must be at least one [[layers]] entry")
         layers_raw = []
+    group_ids = {gid for gid, _ in groups}
     layers = [
-        spec for i, entry in enumerate(layers_raw) if (spec := _layer(entry, i, problems, set(fields))) is not None
+        spec
+        for i, entry in enumerate(layers_raw)
+        if (spec := _layer(entry, i, problems, set(fields), group_ids)) is not None
     ]
     seen: set[str] = set()
     for spec in layers:
         if spec.id in seen:
-            problems.add(f"layers (id={spec.id!r})", "duplicate id")
+            problems.append(f"layers (id={spec.id!r}): duplicate id")
         seen.add(spec.id)
     plan_units = raw.get("plan_units")
     if not isinstance(plan_units, int):
-        problems.add("plan_units", "must be a whole number")
+        problems.append("plan_units: must be a whole number")
     catalog = Catalog(
         path=path,
-        title=_text(raw.get("title"), "title", problems),
-        boundary_statement=_text(raw.get("boundary_statement"), "boundary_statement", problems),
-        unknown_note=_text(raw.get("unknown_note"), "unknown_note", problems),
+        title=parse_text(raw.get("title"), "title", problems),
+        boundary_statement=parse_text(raw.get("boundary_statement"), "boundary_statement", problems),
+        unknown_note=parse_text(raw.get("unknown_note"), "unknown_note", problems),
         plan_units=int(plan_units) if isinstance(plan_units, int) else 0,
         groups=groups,
         fields=fields,
         values=values,
         layers=tuple(layers),
+        headline=_headline(raw.get("headline", {}), seen, problems),
     )
-    if problems.items:
-        raise CatalogError(path, problems.items)
+    if problems:
+        raise CatalogError(path, problems)
     return catalog
+
+
+__all__ = ["CONFIDENCE", "ROLES", "USER_GROUP", "Catalog", "CatalogError", "LayerSpec", "load_catalog"]

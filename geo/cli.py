@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from geo.catalog import LAYERS_DIR
+from geo.paths import LAYERS_DIR
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -32,19 +32,20 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from geo import state as ms
     from geo.basemaps import basemap_by_id, load_basemaps
     from geo.catalog import load_catalog
     from geo.export import export_html
     from geo.layers import LayerError, load_layers
-    from geo.mapview import MapState
     from geo.userlayers import with_layer
     from geo.views import load_views, view_by_id
 
     catalog = load_catalog()
+    views = load_views(catalog)
     view = None
     if args.view:
         try:
-            view = view_by_id(load_views(catalog), args.view)
+            view = view_by_id(views, args.view)
         except KeyError as exc:
             raise _Usage(f"--view: {exc.args[0]}") from None
     try:
@@ -84,15 +85,12 @@ def _export(args: argparse.Namespace) -> int:
             print(f"note: {path}: {line}", file=sys.stderr)
         layerset = with_layer(layerset, spec, frame)
         visible.append(spec.id)
-    state = MapState(visible=tuple(visible), lang=args.lang, selection=view.highlight if view else None)
-    html = export_html(
-        layerset,
-        state,
-        bounds=view.extent if view else None,
-        basemap=basemap,
-        key=key,
-        caption=f"{view.title.get(args.lang)} — {view.caption.get(args.lang)}" if view else "",
-    )
+    state = ms.set_lang(ms.initial(layerset), args.lang)
+    if view is not None:
+        state = ms.open_view(state, layerset, view)
+    state = ms.set_visible(state, layerset, visible)
+    state, _ = ms.set_basemap(state, basemap, key=key)
+    html = export_html(layerset, state, basemap=basemap, key=key, caption=ms.caption(state, views))
     out = Path(args.out)
     try:
         out.write_text(html, encoding="utf-8")

@@ -1,8 +1,9 @@
 """Export the map as one self-contained HTML file that works with no network.
 
-The same :func:`geo.mapview.build_map` the dashboard uses draws the map; this module
-adds the title, each layer's sources, the boundary statement and the export date, then
-inlines every asset so the file opens from ``file://`` on an isolated machine.
+:func:`geo.mapview.build_map` draws the map of a :class:`geo.state.MapState` (the same
+state the dashboard shows, applied by the same ``yq.apply``); this module adds the title,
+each layer's sources, the boundary statement and the export date, then inlines every asset
+so the file opens from ``file://`` on an isolated machine.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from branca.element import Figure
 from folium.template import Template
 
 from geo.basemaps import Basemap
-from geo.catalog import Catalog
+from geo.catalog import USER_GROUP, Catalog
+from geo.elements import MapScript, script_json
 from geo.i18n import Lang, ui
 from geo.layers import LayerSet
-from geo.mapview import MapState, _js, _MapScript, build_map
+from geo.mapview import build_map
 from geo.popups import esc
+from geo.state import MapState
 
 _DATA_SCRIPT = re.compile(r'<script src="data:text/javascript;base64,([A-Za-z0-9+/=]+)"></script>')
 _DATA_STYLE = re.compile(r'<link rel="stylesheet" href="data:text/css;base64,([A-Za-z0-9+/=]+)"/>')
 
 
-class InfoPanel(_MapScript):
+class InfoPanel(MapScript):
     """Title, sources of the shown layers, boundary statement and export date, on the map."""
 
     _template = Template(
@@ -50,7 +53,7 @@ class InfoPanel(_MapScript):
     def __init__(self, html: str) -> None:
         super().__init__()
         self._name = "YqInfoPanel"
-        self.html_js = _js(html)
+        self.html_js = script_json(html)
 
 
 def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: dt.date, caption: str = "") -> str:
@@ -58,9 +61,9 @@ def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: d
     sources = "".join(
         f"<li><b>{esc(spec.title.get(lang))}</b>: {esc(spec.source.get(lang))}. {esc(spec.licence)}</li>"
         for spec in (catalog.layer(i) for i in layer_ids)
-        if spec.group != "user"
+        if spec.group != USER_GROUP
     )
-    user = [catalog.layer(i) for i in layer_ids if catalog.layer(i).group == "user"]
+    user = [catalog.layer(i) for i in layer_ids if catalog.layer(i).group == USER_GROUP]
     user_items = "".join(f"<li><b>{esc(s.title.get(lang))}</b>: {esc(s.source.get(lang))}</li>" for s in user)
     caption_html = f"<p>{esc(caption)}</p>" if caption else ""
     return (
@@ -97,9 +100,6 @@ def export_html(
     layerset: LayerSet,
     state: MapState,
     *,
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
-    bounds: tuple[tuple[float, float], tuple[float, float]] | None = None,
     when: dt.date | None = None,
     caption: str = "",
     basemap: Basemap | None = None,
@@ -111,9 +111,7 @@ def export_html(
     are the only requests. A basemap key is written only when the caller passes it.
     """
     when = when or dt.date.today()
-    m = build_map(
-        layerset, state, center=center, zoom=zoom, bounds=bounds, layer_control=True, basemap=basemap, key=key
-    )
+    m = build_map(layerset, state, layer_control=True, basemap=basemap, key=key)
     shown = [i for i in layerset.available if i in set(state.visible)]
     InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption)).add_to(m)
     root = m.get_root()

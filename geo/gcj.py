@@ -58,3 +58,15 @@ def to_gcj(geom: BaseGeometry) -> BaseGeometry:
 def to_wgs(geom: BaseGeometry) -> BaseGeometry:
     """A GCJ-02 geometry (e.g. digitised on Gaode) back in WGS-84."""
     return _apply(geom, gcj_to_wgs)
+
+
+def wgs_to_gcj_latlon(lat: float, lon: float) -> tuple[float, float]:
+    """One WGS-84 point in folium's (lat, lon) order, moved to GCJ-02 (rounded to ~0.1 m)."""
+    x, y = wgs_to_gcj(np.array([lon]), np.array([lat]))
+    return round(float(y[0]), 6), round(float(x[0]), 6)
+
+
+def gcj_to_wgs_latlon(lat: float, lon: float) -> tuple[float, float]:
+    """One GCJ-02 point in (lat, lon) order, back in WGS-84 (a click on a GCJ-02 basemap)."""
+    x, y = gcj_to_wgs(np.array([lon]), np.array([lat]))
+    return float(y[0]), float(x[0])

@@ -17,6 +17,18 @@ from shapely.geometry.base import BaseGeometry
 
 DECIMALS = 5
 GRID = 10.0**-DECIMALS
+# How deep the coordinate sequences of each geometry type are nested (0: a list of positions).
+SEQUENCE_DEPTH = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}
+
+
+def declared_crs(doc: Any) -> str | None:
+    """The CRS name a GeoJSON document declares (the 2008 ``crs`` member), or None."""
+    crs = doc.get("crs") if isinstance(doc, Mapping) else None
+    if not isinstance(crs, Mapping):
+        return None
+    props = crs.get("properties")
+    name = props.get("name") if isinstance(props, Mapping) else None
+    return str(name) if name else None
 
 
 def snap(geom: BaseGeometry) -> BaseGeometry:
@@ -76,7 +88,7 @@ def encode_geometry(geom: BaseGeometry) -> dict[str, Any]:
     raw = geometry_json(geom)
     assert raw is not None
     kind, coords = raw["type"], raw["coordinates"]
-    depth = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}.get(kind)
+    depth = SEQUENCE_DEPTH.get(kind)
     if depth is None:  # points are small; keep them plain
         return raw
 
@@ -90,7 +102,7 @@ def decode_geometry(encoded: dict[str, Any]) -> dict[str, Any]:
     """Inverse of :func:`encode_geometry` (used by tests; the browser has its own)."""
     if not encoded.get("e"):
         return encoded
-    depth = {"LineString": 0, "MultiLineString": 1, "Polygon": 1, "MultiPolygon": 2}[encoded["type"]]
+    depth = SEQUENCE_DEPTH[encoded["type"]]
 
     def undelta(flat: list[int]) -> list[list[float]]:
         out, x, y = [], 0, 0

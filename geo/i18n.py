@@ -46,6 +46,22 @@ def translate(value: Any, lang: Lang) -> str:
     return str(value)
 
 
+def parse_text(raw: Any, where: str, problems: list[str]) -> Text:
+    """Check a ``{zh = ..., en = ...}`` table from a data file: both texts present and non-empty,
+    no other keys. Each problem is appended to `problems`, prefixed with `where`."""
+    if not isinstance(raw, Mapping):
+        problems.append(f"{where}: must be a table {{zh = ..., en = ...}}")
+        return Text("", "")
+    for lang in LANGS:
+        value = raw.get(lang)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{where}: missing or empty '{lang}' text")
+    extra = set(raw) - set(LANGS)
+    if extra:
+        problems.append(f"{where}: unknown language key(s) {sorted(extra)}")
+    return Text(str(raw.get("zh") or ""), str(raw.get("en") or ""))
+
+
 def localized(props: Mapping[str, Any], field: str, lang: Lang) -> Any:
     """Return ``props[field_<lang>]`` when present, else ``props[field]`` (or None)."""
     for key in (f"{field}_{lang}", f"{field}_{DEFAULT_LANG}", field):

@@ -18,35 +18,24 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.catalog import Catalog, LayerSpec
+from geo.catalog import CONFIDENCE, USER_GROUP, Catalog, LayerSpec
+from geo.errors import FileProblems
+from geo.geojson_io import declared_crs
 
 REQUIRED_PROPS = ("id", "name_zh", "name_en", "source", "confidence")
-CONFIDENCE = ("high", "medium", "low")
 _GEOM_TYPES = {
     "point": ("Point", "MultiPoint"),
     "line": ("LineString", "MultiLineString"),
     "polygon": ("Polygon", "MultiPolygon"),
 }
 _OK_CRS = {None, "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", "EPSG:4326"}
-MAX_PROBLEMS_SHOWN = 20
 
 
-class LayerError(ValueError):
+class LayerError(FileProblems):
     """A layer file is unusable; `problems` lists what is wrong, feature by feature."""
 
-    def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.path = Path(path)
-        self.problems = problems
-        shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = len(problems) - len(shown)
-        lines = "\n".join(f"  - {p}" for p in shown) + (f"\n  - … and {more} more" if more > 0 else "")
-        super().__init__(f"{self.path.name}: {len(problems)} problem(s):\n{lines}")
-
-    @property
-    def summary(self) -> str:
-        """One line: the file and its first problem."""
-        more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        return f"{self.path.name}: {self.problems[0]}{more}"
+    def _where(self) -> str:
+        return self.path.name
 
 
 def _feature_label(index: int, props: Mapping[str, Any]) -> str:
@@ -100,7 +89,7 @@ def parse_feature_collection(
         raise LayerError(path, [f"not valid JSON: {exc}"]) from None
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise LayerError(path, ["not a GeoJSON FeatureCollection"])
-    crs = data.get("crs", {}).get("properties", {}).get("name") if isinstance(data.get("crs"), dict) else None
+    crs = declared_crs(data)
     if crs not in _OK_CRS:
         raise LayerError(path, [f"declares CRS {crs!r}; GeoJSON layers must be WGS-84 lon/lat (RFC 7946)"])
     features = data.get("features")
@@ -199,7 +188,7 @@ class LayerSet:
     @property
     def own_layers(self) -> tuple[str, ...]:
         """Ids of layers a user added in this session (catalog group "user")."""
-        return tuple(spec.id for spec in self.catalog.layers if spec.group == "user" and spec.id in self.frames)
+        return tuple(spec.id for spec in self.catalog.layers if spec.group == USER_GROUP and spec.id in self.frames)
 
     @property
     def available(self) -> tuple[str, ...]:

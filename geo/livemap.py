@@ -7,80 +7,34 @@ an element unless its bytes equal what the browser already has. So the dashboard
   every rerun, so Streamlit sends it once per session and the map is never rebuilt. The layer
   data travels as a script link (:func:`data_bundle_uri`), which streamlit-folium passes on
   untouched instead of rescanning it on every rerun;
-- :func:`sync_state` / :func:`sync_html`: what changes — language, visible layers, selection,
-  view — handed to the map frame (same origin) and applied by ``yq.sync`` in ``yq.js``.
+- :func:`sync_html`: what changes — the map state as JSON (:func:`geo.payloads.browser_state`)
+  in a one-pixel frame whose static script (``geo/static/bridge.js``) hands it to the map
+  frame (same origin), where ``yq.apply`` draws it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from functools import lru_cache
 from typing import Any
 
 import folium
-import numpy as np
-from branca.element import MacroElement
-from folium.elements import JSCSSMixin
-from folium.template import Template
 
 from geo import geojson_io
 from geo.assets import data_uri
-from geo.basemaps import Basemap, Crs
-from geo.gcj import to_gcj, wgs_to_gcj
+from geo.elements import Boot, DataScript, Legend, script_json
+from geo.gcj import to_gcj
 from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet
-from geo.mapview import (
-    LayerPayload,
-    Legend,
-    MapState,
-    _js,
-    _MapScript,
-    _ordered_visible,
-    _selection_payload,
-    draw_rank,
-    layer_group,
-    layer_payload,
-    legend_config,
-)
+from geo.mapview import layer_group
+from geo.paths import STATIC_DIR
+from geo.payloads import LayerPayload, in_drawing_order, layer_data, layer_payload, legend_config
 
 
-def live_payloads(layerset: LayerSet) -> dict[str, LayerPayload]:
-    """Every available layer serialised once, with the text of every language."""
-    return {i: layer_payload(layerset, i, LANGS) for i in layerset.available}
-
-
-def data_bundle_uri(payloads: Mapping[str, LayerPayload], legends: Mapping[Lang, dict[str, Any]] | None = None) -> str:
-    """A script (as a data URI) that puts every layer's data in ``yq.data`` (and the legends
-    in ``yq.legendData``): streamlit-folium passes it on untouched, so no rerun rescans it."""
-    parts = ["yq.data=yq.data||{};"]
-    if legends is not None:
-        parts.append(f"yq.legendData={_js(dict(legends))};")
-    parts += [f"yq.data[{_js(layer_id)}]={payload.data_js};" for layer_id, payload in payloads.items()]
-    return data_uri("".join(parts).encode("utf-8"), "text/javascript")
-
-
-class _DataScript(JSCSSMixin, MacroElement):
-    """Carries the data bundle as a script link (streamlit-folium loads it before the map)."""
-
-    _template = Template("")
-
-    def __init__(self, uri: str) -> None:
-        super().__init__()
-        self._name = "YqData"
-        self.default_js = [("yq_data", uri)]
-
-
-class _Sync(_MapScript):
-    """Runs after every layer exists: remember the map, then apply the page's state."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-            yq.map = {{ this.map_name() }};
-            yq.crs = "wgs84";  // every layer was just drawn from the stored WGS-84 data
-            yq.sync();
-        {% endmacro %}
-        """
-    )
+def live_payloads(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> dict[str, LayerPayload]:
+    """The layers (default: every available one) serialised once, with the text of every language."""
+    ids = layerset.available if layer_ids is None else layer_ids
+    return {i: layer_payload(layerset, i, LANGS) for i in ids}
 
 
 def live_legends(layerset: LayerSet) -> dict[Lang, dict[str, Any]]:
@@ -88,115 +42,66 @@ def live_legends(layerset: LayerSet) -> dict[Lang, dict[str, Any]]:
     return {lang: legend_config(layerset, layerset.available, lang) for lang in LANGS}
 
 
+def data_bundle_uri(layerset: LayerSet, legends: Mapping[Lang, dict[str, Any]] | None = None) -> str:
+    """A script (as a data URI) that hands every layer's data, and the legends, to ``yq.load``:
+    streamlit-folium passes it on untouched, so no rerun rescans it."""
+    bundle: dict[str, Any] = {"data": {i: layer_data(layerset, i, LANGS) for i in layerset.available}}
+    if legends is not None:
+        bundle["legends"] = dict(legends)
+    return data_uri(f"yq.load({script_json(bundle)});".encode(), "text/javascript")
+
+
 def live_groups(
     layerset: LayerSet,
-    payloads: Mapping[str, LayerPayload],
     bundle_uri: str,
-    bundled: Collection[str] | None = None,
-    legends: Mapping[Lang, dict[str, Any]] | str | None = None,
+    *,
+    own: Mapping[str, LayerPayload] | None = None,
 ) -> list[folium.FeatureGroup]:
-    """Every available layer plus legend and sync, for streamlit-folium's ``feature_group_to_add``.
+    """Every available layer plus legend and boot, for streamlit-folium's ``feature_group_to_add``.
 
-    Depends only on the data: the same bytes on every rerun and in every language. Layers not
-    in `bundled` (a user's own, added during the session) carry their data inline. `legends`
-    may be ``"yq.legendData"`` when the bundle carries them.
+    Depends only on the data: the same bytes on every rerun and in every language. The shared
+    layers' data is in the bundle; a session's own layers (`own`) carry theirs inline, and then
+    the legends are built here (the bundle's know only the shared layers).
     """
-    bundled = set(payloads) if bundled is None else set(bundled)
-    catalog = layerset.catalog
-    ranked = sorted(layerset.available, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
+    own = own or {}
     groups: list[folium.FeatureGroup] = [
-        layer_group(layerset, i, "zh", payload=payloads[i], data_ref=i if i in bundled else None) for i in ranked
+        layer_group(layerset, i, "zh", payload=own.get(i), data_ref=None if i in own else i)
+        for i in in_drawing_order(layerset, layerset.available)
     ]
     tail = folium.FeatureGroup(name="legend", control=False)
-    _DataScript(bundle_uri).add_to(tail)
-    Legend(legends or live_legends(layerset), "zh").add_to(tail)
-    _Sync().add_to(tail)
+    DataScript(bundle_uri).add_to(tail)
+    Legend(live_legends(layerset) if own else None, "zh").add_to(tail)
+    Boot(drawn_crs="wgs84").add_to(tail)  # every layer was just drawn from the stored WGS-84 data
     groups.append(tail)
     return groups
 
 
-def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> str:
-    """A tiny page that gives the map frame every drawn feature's GCJ-02 geometry (``yqGcj``).
+@lru_cache(maxsize=1)
+def _bridge() -> str:
+    return (STATIC_DIR / "bridge.js").read_text(encoding="utf-8")
 
-    Only shown while a GCJ-02 basemap is on; it is the same bytes every rerun, so Streamlit
-    sends it once. ``yq.shift`` moves the features onto these geometries in place.
+
+def _frame(block_id: str, value: Any) -> str:
+    """A tiny page: `value` as a JSON block, and the bridge that hands it to the map."""
+    return f'<script type="application/json" id="{block_id}">{script_json(value)}</script><script>{_bridge()}</script>'
+
+
+def sync_html(state: Mapping[str, Any], *, seq: int) -> str:
+    """The page that hands the browser state (:func:`geo.payloads.browser_state`) to the map."""
+    return _frame("yq-state", {**state, "seq": seq})
+
+
+def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> str:
+    """The page that gives the map every drawn feature's GCJ-02 geometry, for GCJ-02 basemaps.
+
+    The same bytes every rerun, so Streamlit sends it once; ``yq.apply`` moves the features
+    onto these geometries in place.
     """
     data = {}
     for layer_id in layerset.available if layer_ids is None else layer_ids:
         frame = layerset.frames[layer_id]
         data[layer_id] = [geojson_io.encode_geometry(to_gcj(g)) for g in frame.geometry if g is not None]
-    return (
-        "<script>(function(){var p=window.parent;p.yqGcj=Object.assign(p.yqGcj||{}," + _js(data) + ");"
-        "var frames=p.document.querySelectorAll('iframe');"
-        "for(var i=0;i<frames.length;i++){try{var w=frames[i].contentWindow;"
-        "if(w&&w.yq&&w.yq.sync){w.yq.sync();if(w.yq.crs==='gcj02'){w.yq.shift('gcj02');}}}catch(e){}}})();"
-        "</script>"
-    )
+    return _frame("yq-gcj", data)
 
 
-def _view_in(view: Mapping[str, Any], crs: Crs) -> dict[str, Any]:
-    """A view (centre or bounds, lat/lon) moved to the map's drawing CRS."""
-    if crs != "gcj02":
-        return dict(view)
-
-    def shift(lat: float, lon: float) -> list[float]:
-        x, y = wgs_to_gcj(np.array([lon]), np.array([lat]))
-        return [round(float(y[0]), 6), round(float(x[0]), 6)]
-
-    if "bounds" in view:
-        (s, w), (n, e) = view["bounds"]
-        return {**view, "bounds": [shift(s, w), shift(n, e)]}
-    return {**view, "center": shift(*view["center"])}
-
-
-def sync_state(
-    layerset: LayerSet,
-    state: MapState,
-    *,
-    view: Mapping[str, Any] | None = None,
-    view_seq: int = 0,
-    basemap: Basemap | None = None,
-    key: str | None = None,
-) -> dict[str, Any]:
-    """What the dashboard's map should show now: language, visible layer ids, selection, view.
-
-    `view` is ``{"center": [lat, lon], "zoom": z}`` or ``{"bounds": [[s, w], [n, e]]}``; the map
-    moves only when `view_seq` changes, so the user's own panning is kept otherwise. On a
-    GCJ-02 basemap the selection and the view are shifted like the layers; tiles needing a
-    key are included only when `key` is given (raises MissingKey otherwise).
-    """
-    crs: Crs = basemap.crs if basemap else "wgs84"
-    tiles = None
-    if basemap is not None and not basemap.is_offline:
-        tiles = {"key": f"{basemap.id}/{state.lang}", "layers": basemap.tile_layers(state.lang, key)}
-    selection = None
-    if state.selection:
-        layer_id, feature_id = state.selection
-        found = layerset.feature(layer_id, feature_id)
-        if found is not None and found[1] is not None:
-            kind = layerset.catalog.layer(layer_id).geometry
-            data, options = _selection_payload(kind, found[1], crs)
-            selection = {"key": f"{layer_id}/{feature_id}", "data": data, "options": options}
-    return {
-        "lang": state.lang,
-        "visible": _ordered_visible(layerset, state.visible),
-        "selection": selection,
-        "view": {**_view_in(view, crs), "seq": view_seq} if view else None,
-        "crs": crs,
-        "basemap": tiles,
-    }
-
-
-def sync_html(state: dict[str, Any], *, seq: int) -> str:
-    """A tiny page that hands `state` to the map frame beside it (same origin) and applies it."""
-    payload = _js({**state, "seq": seq})
-    return (
-        "<script>(function(){var s=" + payload + ";var p=window.parent;"
-        "if(p.yqState&&p.yqState.seq>s.seq){return;}p.yqState=s;"
-        "var frames=p.document.querySelectorAll('iframe');"
-        "for(var i=0;i<frames.length;i++){try{var w=frames[i].contentWindow;"
-        "if(w&&w.yq&&w.yq.sync){w.yq.sync();}}catch(e){}}})();</script>"
-    )
-
-
-__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_legends", "live_payloads", "sync_html", "sync_state"]
+__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_legends", "live_payloads", "sync_html"]

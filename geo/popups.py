@@ -98,25 +98,6 @@ def swatch_uris(spec: LayerSpec) -> list[str]:
     return uris
 
 
-def swatch_css(catalog: Catalog, lang: Lang) -> str:
-    """One style block that puts each layer's legend swatch before its toggle's label.
-
-    One element instead of a swatch element per toggle: far less to resend on every rerun,
-    and the checkboxes keep plain, readable accessible names (the titles, which the rules match).
-    """
-    rules = []
-    for spec in catalog.layers:
-        uris = swatch_uris(spec)
-        backgrounds = ", ".join(f'url("{u}") {30 * i}px center / 28px 20px no-repeat' for i, u in enumerate(uris))
-        name = spec.title.get(lang).replace("\\", "\\\\").replace('"', '\\"')
-        rules.append(
-            f'section[data-testid="stSidebar"] label:has(input[aria-label="{name}"]) p::before'
-            f'{{content:"";display:inline-block;vertical-align:middle;margin-right:6px;'
-            f"width:{30 * len(uris) - 2}px;height:20px;background:{backgrounds}}}"
-        )
-    return "<style>" + "\n".join(rules) + "</style>"
-
-
 def legend_rows(spec: LayerSpec, lang: Lang) -> str:
     """Legend HTML for one layer: one row, or one per category."""
     items = _legend_items(spec, lang)

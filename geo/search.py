@@ -1,36 +1,16 @@
 """Find features by Chinese or English name (partial, case-insensitive).
 
-Counties also match by the prefecture they belong to, so "遵义" offers the districts
-of 遵义市. A county that is a unit of the zone resolves to its scope layer, where its
-role and evidence are.
+Search looks in the layers the catalog marks ``searchable``, ranked in catalog order.
+Counties also match by the prefecture they belong to, so "遵义" offers the districts of
+遵义市. A county that is a unit of the zone (an ``admin`` feature whose id is also in a
+``unit`` layer) resolves to the unit, where its role and evidence are.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import shapely
-from shapely.geometry.base import BaseGeometry
-
 from geo.layers import LayerSet
-
-SEARCHABLE = (
-    "poles",
-    "scope_yanxian",
-    "scope_yanbian",
-    "pole_hosts",
-    "axis",
-    "core",
-    "belt",
-    "pieces",
-    "rail",
-    "stations",
-    "highways",
-    "parks",
-    "counties",
-)
-_SCOPE = ("scope_yanxian", "scope_yanbian", "pole_hosts")
 
 
 @dataclass(frozen=True)
@@ -67,19 +47,22 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
     query = query.strip()
     if not query:
         return []
-    scope_ids = {
-        str(fid) for layer_id in _SCOPE if (frame := layerset.frame(layer_id)) is not None for fid in frame["id"]
+    catalog = layerset.catalog
+    unit_ids = {
+        str(fid)
+        for layer_id in catalog.with_role("unit")
+        if (f := layerset.frame(layer_id)) is not None
+        for fid in f["id"]
     }
     hits: list[Hit] = []
-    user = layerset.own_layers
-    order = {layer_id: i for i, layer_id in enumerate((*SEARCHABLE, *user))}
-    for layer_id in (*SEARCHABLE, *user):
-        frame = layerset.frame(layer_id)
-        if frame is None:
-            continue
+    searchable = [spec.id for spec in catalog.layers if spec.searchable and spec.id in layerset.frames]
+    order = {layer_id: i for i, layer_id in enumerate(searchable)}
+    for layer_id in searchable:
+        frame = layerset.frames[layer_id]
+        admin = catalog.layer(layer_id).role == "admin"
         for row in frame.drop(columns="geometry").to_dict("records"):
             fid = str(row["id"])
-            if layer_id == "counties" and fid in scope_ids:
+            if admin and fid in unit_ids:
                 continue  # found through its scope layer instead
             context = [str(row.get("city_zh") or ""), str(row.get("city_en") or "")]
             score = _score(query, [str(row["name_zh"]), str(row["name_en"])], context)
@@ -89,18 +72,4 @@ def search(layerset: LayerSet, query: str, *, limit: int = 30) -> list[Hit]:
     return hits[:limit]
 
 
-def feature_geometry(layerset: LayerSet, layer_id: str, feature_id: str) -> BaseGeometry | None:
-    """The geometry of one feature, or None when it has none or does not exist."""
-    found = layerset.feature(layer_id, feature_id)
-    return None if found is None else found[1]
-
-
-def view_for(geom: BaseGeometry) -> tuple[tuple[float, float], int]:
-    """A (lat, lon) centre and zoom that show `geom` whole."""
-    minx, miny, maxx, maxy = geom.bounds
-    point = shapely.Point((minx + maxx) / 2, (miny + maxy) / 2)
-    if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.contains(point):
-        point = geom.representative_point()
-    extent = max(maxx - minx, maxy - miny)
-    zoom = 12 if extent == 0 else max(6, min(12, int(8.5 - math.log2(max(extent, 1e-3)))))
-    return (round(point.y, 5), round(point.x, 5)), zoom
+__all__ = ["Hit", "search"]

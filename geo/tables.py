@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from geo.catalog import LAYERS_DIR, FileProblems
-
-TABLES_DIR = LAYERS_DIR / "tables"
-CONFIDENCE = ("high", "medium", "low")
+from geo.catalog import CONFIDENCE
+from geo.errors import FileProblems
+from geo.paths import TABLES_DIR
 
 
 class TableError(FileProblems):

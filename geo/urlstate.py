@@ -2,54 +2,26 @@
 
 Parameters: ``view`` (view id), ``layers`` (comma-separated layer ids), ``basemap``,
 ``lang`` (zh/en), ``sel`` (a feature id such as an adcode, or ``layer/id``), ``lat``,
-``lon``, ``z`` (centre and zoom) and ``present`` (``1`` for presentation mode). Explicit
-parameters override the view's defaults. Anything unknown or malformed is dropped with
-a notice; nothing here raises on user input.
+``lon``, ``z`` (centre and zoom) and ``present`` (``1`` for presentation mode). A link is
+read into a :class:`geo.state.MapState` and written from one. Explicit parameters override
+the view's defaults. Anything unknown or malformed is dropped with a notice; nothing here
+raises on user input.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from geo.i18n import Lang
+from geo import state as st
+from geo.basemaps import Basemap
+from geo.camera import Camera
+from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet
 from geo.views import View
 
 KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present")
-# Where a bare feature id (e.g. an adcode) is looked for, in order.
-_SEL_LAYERS = (
-    "scope_yanxian",
-    "scope_yanbian",
-    "pole_hosts",
-    "poles",
-    "parks",
-    "stations",
-    "rail",
-    "highways",
-    "core",
-    "belt",
-    "pieces",
-    "axis",
-    "links",
-    "counties",
-)
-
-
-@dataclass(frozen=True)
-class UrlState:
-    """What a link asks for; None means "not given"."""
-
-    view: str | None = None
-    layers: tuple[str, ...] | None = None
-    basemap: str | None = None
-    lang: Lang | None = None
-    sel: tuple[str, str] | None = None
-    centre: tuple[float, float] | None = None
-    zoom: int | None = None
-    present: bool = False
 
 
 def _first(value: Any) -> str:
@@ -61,7 +33,8 @@ def _first(value: Any) -> str:
 def find_feature(layerset: LayerSet, ref: str) -> tuple[str, str] | None:
     """Resolve ``layer/id`` or a bare id to (layer id, feature id), or None."""
     layer_id, slash, feature_id = ref.partition("/")
-    candidates = [layer_id] if slash else list(_SEL_LAYERS)
+    # a bare id (an adcode, say) is looked for in the layers of highest priority first
+    candidates = [layer_id] if slash else list(layerset.catalog.by_priority(layerset.available))
     feature_id = feature_id if slash else ref
     for cand in candidates:
         frame = layerset.frame(cand)
@@ -70,64 +43,77 @@ def find_feature(layerset: LayerSet, ref: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_query(
-    params: Mapping[str, Any], layerset: LayerSet, views: tuple[View, ...], basemap_ids: tuple[str, ...] = ("offline",)
-) -> tuple[UrlState, list[str]]:
-    """Read query parameters; return what they ask for and a notice for each one ignored."""
+def from_query(
+    params: Mapping[str, Any],
+    layerset: LayerSet,
+    views: Sequence[View],
+    basemaps: Sequence[Basemap],
+    *,
+    key_for: Callable[[Basemap], str | None] = lambda basemap: None,
+) -> tuple[st.MapState, list[str]]:
+    """The state a link asks for, and a notice for each parameter ignored.
+
+    Explicit parameters override the view's defaults. Unknown layer ids are dropped; when no
+    known id is left the default layers are shown. A basemap whose key (from `key_for`) is
+    missing is refused with a notice.
+    """
     notices: list[str] = []
     values = {k: _first(v) for k, v in params.items()}
     for key in sorted(set(values) - set(KNOWN)):
         notices.append(f"未知参数已忽略 / unknown parameter ignored: {key}")
+    state = st.initial(layerset)
 
-    view = values.get("view") or None
-    if view is not None and view not in {v.id for v in views}:
-        notices.append(f"未知视图 / unknown view: {view}")
-        view = None
+    asked_lang = values.get("lang") or None
+    if asked_lang in LANGS:
+        state = st.set_lang(state, _lang(asked_lang))
+    elif asked_lang is not None:
+        notices.append(f"未知语言 / unknown language: {asked_lang}")
 
-    layers = None
+    view = next((v for v in views if v.id == values.get("view")), None)
+    if values.get("view") and view is None:
+        notices.append(f"未知视图 / unknown view: {values['view']}")
+    if view is not None:
+        state = st.open_view(state, layerset, view)
+
     if "layers" in values:
         asked = [x.strip() for x in values["layers"].split(",") if x.strip()]
         unknown = [x for x in asked if x not in layerset.catalog.layer_ids]
         if unknown:
             notices.append(f"未知图层已忽略 / unknown layers ignored: {', '.join(unknown)}")
-        layers = tuple(x for x in asked if x not in unknown)
-
-    basemap = values.get("basemap") or None
-    if basemap is not None and basemap not in basemap_ids:
-        notices.append(f"未知底图 / unknown basemap: {basemap}")
-        basemap = None
-
-    lang: Lang | None = None
-    asked_lang = values.get("lang") or None
-    if asked_lang is not None:
-        if asked_lang == "zh":
-            lang = "zh"
-        elif asked_lang == "en":
-            lang = "en"
+        known = [x for x in asked if x not in unknown]
+        if known or not asked:
+            state = st.set_visible(state, layerset, known)
         else:
-            notices.append(f"未知语言 / unknown language: {asked_lang}")
+            notices.append("链接中没有可用图层，显示默认图层 / no known layer in the link; showing the default layers")
 
-    sel = None
+    centre, zoom = _centre_zoom(values, notices)
     if values.get("sel"):
         sel = find_feature(layerset, values["sel"])
         if sel is None:
             notices.append(f"未找到要素 / no such feature: {values['sel']}")
+        else:
+            state = st.select(state, layerset, sel, zoom_to=centre is None and view is None)
+    if centre is not None:
+        state = st.move(state, Camera(centre=centre, zoom=zoom or 9))
 
-    centre, zoom = _centre_zoom(values, notices)
-    present = values.get("present", "") in ("1", "true", "yes")
     if "present" in values and values["present"] not in ("", "0", "1", "true", "false", "yes", "no"):
         notices.append(f"present 应为 1 或 0 / present must be 1 or 0: {values['present']}")
-    state = UrlState(
-        view=view,
-        layers=layers,
-        basemap=basemap,
-        lang=lang,
-        sel=sel,
-        centre=centre,
-        zoom=zoom,
-        present=present,
-    )
+    state = st.set_present(state, values.get("present", "") in ("1", "true", "yes"))
+
+    chosen = values.get("basemap") or (view.basemap if view else None)
+    if chosen:
+        basemap = next((b for b in basemaps if b.id == chosen), None)
+        if basemap is None:
+            notices.append(f"未知底图 / unknown basemap: {chosen}")
+        else:
+            state, used = st.set_basemap(state, basemap, key=key_for(basemap))
+            if not used:
+                notices.append(f"{chosen}: 未配置密钥 / no key configured ({basemap.key_env})")
     return state, notices
+
+
+def _lang(value: str) -> Lang:
+    return "en" if value == "en" else "zh"
 
 
 def _centre_zoom(values: Mapping[str, str], notices: list[str]) -> tuple[tuple[float, float] | None, int | None]:
@@ -151,28 +137,23 @@ def _centre_zoom(values: Mapping[str, str], notices: list[str]) -> tuple[tuple[f
     return centre, zoom
 
 
-def to_query(
-    *,
-    view: str | None,
-    visible: tuple[str, ...],
-    lang: Lang,
-    selection: tuple[str, str] | None,
-    centre: tuple[float, float] | None,
-    zoom: int | None,
-    present: bool,
-    basemap: str = "offline",
-) -> dict[str, str]:
-    """Query parameters that restore this state (parse_query's inverse)."""
+def to_query(state: st.MapState) -> dict[str, str]:
+    """Query parameters that restore `state` (from_query's inverse)."""
     out: dict[str, str] = {}
-    if view:
-        out["view"] = view
-    out["layers"] = ",".join(visible)
-    out["basemap"] = basemap
-    out["lang"] = lang
-    if selection:
-        out["sel"] = f"{selection[0]}/{selection[1]}"
-    if centre is not None and zoom is not None:
-        out["lat"], out["lon"], out["z"] = f"{centre[0]:.4f}", f"{centre[1]:.4f}", str(zoom)
-    if present:
+    if state.view_id:
+        out["view"] = state.view_id
+    out["layers"] = ",".join(state.visible)
+    out["basemap"] = state.basemap
+    out["lang"] = state.lang
+    if state.selection:
+        out["sel"] = f"{state.selection[0]}/{state.selection[1]}"
+    # a view's own extent comes back with the view; any other camera is written out
+    if state.camera is not None and not (state.view_id and state.camera.bounds is not None):
+        (lat, lon), zoom = state.camera.centre_zoom()
+        out["lat"], out["lon"], out["z"] = f"{lat:.4f}", f"{lon:.4f}", str(zoom)
+    if state.present:
         out["present"] = "1"
     return out
+
+
+__all__ = ["KNOWN", "find_feature", "from_query", "to_query"]

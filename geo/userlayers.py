@@ -1,7 +1,7 @@
 """A user's own file as an extra layer: GeoJSON, zipped Shapefile or GeoPackage.
 
-Everything is read from memory — nothing is ever written to disk — and checked before
-anything is kept: size and zip limits, unsafe zip names, missing shapefile parts, CRS,
+Everything is read from memory (:mod:`geo.userfiles`) and checked before anything is
+kept: size and zip limits, unsafe zip names, missing shapefile parts, CRS,
 coordinates that are not degrees, attribute encoding (GBK/GB18030 without a ``.cpg``),
 feature and vertex counts. Problems raise one :class:`LayerError` naming the file; repairs
 and doubts are reported, never silent. Property values are escaped when drawn, like all data.
@@ -10,72 +10,27 @@ and doubts are reported, never silent. Property values are escaped when drawn, l
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 import re
-import warnings
-import zipfile
-import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.geometry import shape
 
-from geo.catalog import LayerSpec, PathStyle
+from geo.catalog import USER_GROUP, LayerSpec
 from geo.gcj import to_wgs
 from geo.i18n import Text
-from geo.layers import LayerError, LayerSet
+from geo.layers import LayerSet
+from geo.styles import PathStyle
+from geo.userfiles import Limits, fail, read_geojson, read_with_gdal, read_zip
 
 _NAME_KEYS = ("name_zh", "name", "名称", "NAME", "Name", "title", "MC", "mc")
 USER_STYLE = PathStyle(color="#e7298a", fill_color="#e7298a", fill_opacity=0.25, weight=2.5, radius=7)
 _POPUP_FIELDS_MAX = 20
-_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")
-_SHAPEFILE_OPTIONAL = (".prj", ".cpg")
 # Features landing outside this box are reported: swapped lat/lon or the wrong CRS.
 _CHINA = (73.0, 18.0, 135.5, 54.0)
-_CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class Limits:
-    """What one uploaded file may be. Past any limit nothing is loaded."""
-
-    max_bytes: int = 50 * 1024 * 1024
-    max_unzipped_bytes: int = 200 * 1024 * 1024
-    max_features: int = 50_000
-    max_vertices: int = 500_000  # more makes a slow map in any browser; simplify first
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> Limits:
-        """Limits a deployment sets with YQ_UPLOAD_MAX_MB, YQ_UPLOAD_MAX_UNZIPPED_MB,
-        YQ_UPLOAD_MAX_FEATURES and YQ_UPLOAD_MAX_VERTICES (defaults otherwise).
-
-        Raises
-        ------
-        ValueError
-            Naming the variable whose value is not a positive whole number.
-        """
-        default = cls()
-        values = {}
-        for name, field_name, scale in (
-            ("YQ_UPLOAD_MAX_MB", "max_bytes", 1024 * 1024),
-            ("YQ_UPLOAD_MAX_UNZIPPED_MB", "max_unzipped_bytes", 1024 * 1024),
-            ("YQ_UPLOAD_MAX_FEATURES", "max_features", 1),
-            ("YQ_UPLOAD_MAX_VERTICES", "max_vertices", 1),
-        ):
-            raw = env.get(name, "").strip()
-            if not raw:
-                values[field_name] = getattr(default, field_name)
-                continue
-            if not raw.isdigit() or int(raw) <= 0:
-                raise ValueError(f"{name}={raw!r} is not a positive whole number")
-            values[field_name] = int(raw) * scale
-        return cls(**values)
 
 
 @dataclass(frozen=True)
@@ -97,141 +52,6 @@ class LoadReport:
         if self.dropped_empty:
             out.append(f"dropped {self.dropped_empty} feature(s) with an empty geometry")
         return out
-
-
-def _fail(name: str, problem: str) -> LayerError:
-    return LayerError(name, [problem])
-
-
-# --- reading each format ------------------------------------------------------------------
-
-
-def _read_geojson(name: str, data: bytes, limits: Limits) -> tuple[gpd.GeoDataFrame, str | None]:
-    try:
-        doc = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise _fail(name, f"not valid JSON: {exc}") from None
-    if isinstance(doc, dict) and doc.get("type") == "Feature":
-        doc = {"type": "FeatureCollection", "features": [doc]}
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise _fail(name, "not a GeoJSON FeatureCollection")
-    features = doc["features"]
-    if len(features) > limits.max_features:
-        raise _fail(name, f"has {len(features):,} features; the limit is {limits.max_features:,}")
-    crs = None
-    declared = (doc.get("crs") or {}).get("properties", {}).get("name") if isinstance(doc.get("crs"), dict) else None
-    if declared:
-        match = re.search(r"EPSG:+(\d+)", str(declared))
-        crs = f"EPSG:{match.group(1)}" if match else ("EPSG:4326" if "CRS84" in str(declared) else None)
-    rows, geoms, problems, vertices = [], [], [], 0
-    for i, feat in enumerate(features):
-        if not isinstance(feat, dict):
-            problems.append(f"feature {i}: not a GeoJSON Feature")
-            continue
-        props = feat.get("properties") or {}
-        raw = feat.get("geometry")
-        geom = None
-        if raw is not None:
-            try:
-                geom = shape(raw)
-            except Exception as exc:  # noqa: BLE001 - shapely raises many types for malformed input
-                problems.append(f"feature {i}: geometry cannot be read ({exc})")
-                continue
-            vertices += int(shapely.get_num_coordinates(geom))
-            if vertices > limits.max_vertices:
-                raise _fail(name, f"has more than {limits.max_vertices:,} vertices; simplify it first")
-        rows.append(props if isinstance(props, dict) else {})
-        geoms.append(geom)
-    if problems:
-        raise LayerError(name, problems)
-    return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs), None
-
-
-def _safe_member(member: str) -> bool:
-    path = PurePosixPath(member.replace("\\", "/"))
-    return not path.is_absolute() and ".." not in path.parts and not re.match(r"^[A-Za-z]:", member)
-
-
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
-    """One member's bytes, stopping as soon as the running total passes `budget` (zip bombs lie)."""
-    out = io.BytesIO()
-    try:
-        with archive.open(info) as stream:
-            while chunk := stream.read(_CHUNK):
-                out.write(chunk)
-                if out.tell() > budget:
-                    raise _fail(name, "expands past the unzipped size limit (a zip bomb?)")
-    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        raise _fail(name, f"is a damaged zip ({info.filename}: {exc})") from None
-    return out.getvalue()
-
-
-def _dbf_encoding(dbf: bytes) -> str | None:
-    """UTF-8 when the attribute bytes decode as UTF-8, else GB18030 (which covers GBK)."""
-    header = int.from_bytes(dbf[8:10], "little") if len(dbf) >= 10 else 0
-    body = dbf[header:]
-    if body.isascii():
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return "GB18030"
-    return "UTF-8"
-
-
-def _read_zip(name: str, data: bytes, limits: Limits, encoding: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _fail(name, f"is not a readable zip (truncated or damaged): {exc}") from None
-    unsafe = [i.filename for i in infos if not _safe_member(i.filename)]
-    if unsafe:
-        raise _fail(name, f"contains unsafe path names ({', '.join(unsafe[:3])}); nothing was extracted")
-    declared = sum(i.file_size for i in infos)
-    if declared > limits.max_unzipped_bytes:
-        raise _fail(name, f"expands to {declared / 1e6:.0f} MB; the limit is {limits.max_unzipped_bytes / 1e6:.0f} MB")
-    shps = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
-    if not shps:
-        raise _fail(name, "contains no .shp file (a zipped Shapefile is expected)")
-    stem = shps[0].filename[:-4]
-    parts = {i.filename[len(stem) :].lower(): i for i in infos if i.filename.lower().startswith(stem.lower())}
-    missing = [ext for ext in _SHAPEFILE_PARTS if ext not in parts]
-    if missing:
-        raise _fail(
-            name,
-            f"is missing {', '.join(stem.split('/')[-1] + m for m in missing)} (a Shapefile needs .shp, .shx and .dbf)",
-        )
-    budget = limits.max_unzipped_bytes
-    clean = io.BytesIO()
-    members: dict[str, bytes] = {}
-    with zipfile.ZipFile(clean, "w") as rebuilt:  # flat, known names only: nothing from the upload is trusted
-        for ext in (*_SHAPEFILE_PARTS, *_SHAPEFILE_OPTIONAL):
-            if ext in parts:
-                members[ext] = _inflate(archive, parts[ext], budget, name)
-                budget -= len(members[ext])
-                rebuilt.writestr(f"layer{ext}", members[ext])
-    if encoding is None and ".cpg" not in members:
-        encoding = _dbf_encoding(members[".dbf"])
-    frame = _pyogrio_read(name, clean.getvalue(), encoding, limits)
-    return frame, encoding or (members.get(".cpg", b"").decode("ascii", "replace").strip() or None)
-
-
-def _pyogrio_read(name: str, data: bytes, encoding: str | None, limits: Limits) -> gpd.GeoDataFrame:
-    import pyogrio
-
-    try:
-        with warnings.catch_warnings():
-            # read from memory, a GeoPackage has no ".gpkg" name for GDAL to check; nothing to tell the user
-            warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
-            info = pyogrio.read_info(data, encoding=encoding)
-            if info["features"] > limits.max_features:
-                raise _fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
-            return pyogrio.read_dataframe(data, encoding=encoding)
-    except LayerError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - GDAL reports format errors with many types
-        raise _fail(name, f"cannot be read: {str(exc).splitlines()[0][:200]}") from None
 
 
 # --- the common checks ----------------------------------------------------------------------
@@ -295,29 +115,29 @@ def read_user_layer(
     """
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise _fail(name, f"is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
+        raise fail(name, f"is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
     suffix = Path(name).suffix.lower()
     notes: list[str] = []
     if suffix in (".geojson", ".json"):
-        frame, used_encoding = _read_geojson(name, data, limits)
+        frame, used_encoding = read_geojson(name, data, limits)
         if frame.crs is None:
             frame = frame.set_crs("EPSG:4326")  # RFC 7946: GeoJSON is WGS-84 lon/lat
     elif suffix == ".zip":
-        frame, used_encoding = _read_zip(name, data, limits, encoding)
+        frame, used_encoding = read_zip(name, data, limits, encoding)
     elif suffix == ".gpkg":
-        frame, used_encoding = _pyogrio_read(name, data, encoding, limits), encoding
+        frame, used_encoding = read_with_gdal(name, data, encoding, limits), encoding
     else:
-        raise _fail(name, f"has an unsupported type {suffix or '(none)'}; use .geojson, a zipped Shapefile or .gpkg")
+        raise fail(name, f"has an unsupported type {suffix or '(none)'}; use .geojson, a zipped Shapefile or .gpkg")
     if len(frame) > limits.max_features:
-        raise _fail(name, f"has {len(frame):,} features; the limit is {limits.max_features:,}")
+        raise fail(name, f"has {len(frame):,} features; the limit is {limits.max_features:,}")
     vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum()) if len(frame) else 0
     if vertices > limits.max_vertices:
-        raise _fail(name, f"has {vertices:,} vertices; the limit is {limits.max_vertices:,}")
+        raise fail(name, f"has {vertices:,} vertices; the limit is {limits.max_vertices:,}")
 
     if frame.crs is None:
         if not _looks_like_degrees(frame):
             minx, _, maxx, _ = frame.geometry.dropna().total_bounds
-            raise _fail(
+            raise fail(
                 name,
                 f"states no CRS and its coordinates are not degrees (x {minx:,.0f}…{maxx:,.0f}): "
                 "a projected CRS — add its .prj or choose the CRS",
@@ -329,13 +149,13 @@ def read_user_layer(
         try:
             frame = frame.to_crs("EPSG:4326")
         except Exception as exc:  # noqa: BLE001 - pyproj raises several types
-            raise _fail(name, f"cannot be reprojected from {crs_name} to WGS-84: {exc}") from None
+            raise fail(name, f"cannot be reprojected from {crs_name} to WGS-84: {exc}") from None
         notes.append(f"reprojected from {crs_name} to WGS-84")
     if not _looks_like_degrees(frame):
         swapped = frame.set_geometry(frame.geometry.map(lambda g: None if g is None else _swap(g)))
         if _looks_like_degrees(swapped) and _outside_china(swapped) is None:
-            raise _fail(name, "has latitudes over 90°: lat/lon look swapped (GeoJSON is lon, lat)")
-        raise _fail(name, "coordinates are outside lon/lat range; the stated CRS is wrong")
+            raise fail(name, "has latitudes over 90°: lat/lon look swapped (GeoJSON is lon, lat)")
+        raise fail(name, "coordinates are outside lon/lat range; the stated CRS is wrong")
     if source_crs == "gcj02":
         frame = frame.set_geometry([None if g is None else to_wgs(g) for g in frame.geometry], crs="EPSG:4326")
         notes.append("converted from GCJ-02 (Gaode) to WGS-84")
@@ -348,7 +168,7 @@ def read_user_layer(
     if repaired:
         frame.loc[invalid, frame.geometry.name] = shapely.make_valid(frame.geometry[invalid].values)
     if frame.empty:
-        raise _fail(name, "has no feature with a geometry")
+        raise fail(name, "has no feature with a geometry")
     doubt = _outside_china(frame)
     if doubt:
         notes.append(doubt)
@@ -368,7 +188,7 @@ def _geometry_kind(frame: gpd.GeoDataFrame, name: str) -> str:
             return kind
     if types <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
         return "polygon"  # make_valid can turn a polygon into a collection
-    raise _fail(name, f"mixes geometry types {sorted(types)}; use one type per layer")
+    raise fail(name, f"mixes geometry types {sorted(types)}; use one type per layer")
 
 
 def _as_layer(name: str, frame: gpd.GeoDataFrame, layer_id: str | None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
@@ -393,7 +213,10 @@ def _as_layer(name: str, frame: gpd.GeoDataFrame, layer_id: str | None) -> tuple
     spec = LayerSpec(
         id=layer_id or f"user_{stem}",
         file=Path(name).name,
-        group="user",
+        group=USER_GROUP,
+        role="user",
+        searchable=True,
+        priority=5,
         geometry=kind,  # type: ignore[arg-type]
         visible=True,
         title=Text(f"我的图层：{Path(name).name}", f"My layer: {Path(name).name}"),
@@ -431,7 +254,7 @@ def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[La
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _fail(path.name, f"cannot be read: {exc.strerror}") from None
+        raise fail(path.name, f"cannot be read: {exc.strerror}") from None
     spec, frame, _ = read_user_layer(path.name, data, layer_id=layer_id)
     return spec, frame
 
@@ -444,7 +267,10 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     fields.setdefault("properties", Text("属性", "Properties"))
     groups = catalog.groups
     if spec.group not in dict(groups):
-        groups = (*groups, (spec.group, Text("我的图层（仅本会话）", "My layers (this session only)")))
+        groups = (*groups, (USER_GROUP, Text("我的图层（仅本会话）", "My layers (this session only)")))
     new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields, groups=groups)
     frames = {**layerset.frames, spec.id: frame}
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))
+
+
+__all__ = ["Limits", "LoadReport", "load_user_file", "read_user_layer", "with_layer"]

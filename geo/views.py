@@ -5,20 +5,18 @@ All problems of the file are reported at once, each naming the view and the key.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from geo.basemaps import load_basemaps
-from geo.catalog import LAYERS_DIR, Catalog, FileProblems
-from geo.i18n import Text
-from geo.tables import TABLES_DIR, read_sources
-
-VIEWS_PATH = LAYERS_DIR / "views.toml"
-
-Bounds = tuple[tuple[float, float], tuple[float, float]]  # ((south, west), (north, east)), lat/lon
+from geo.camera import Bounds, Camera
+from geo.catalog import Catalog
+from geo.errors import FileProblems, read_toml
+from geo.i18n import Text, parse_text
+from geo.paths import TABLES_DIR, VIEWS_PATH
+from geo.tables import read_sources
 
 
 class ViewsError(FileProblems):
@@ -38,21 +36,10 @@ class View:
     basemap: str = "offline"
     highlight: tuple[str, str] | None = None  # (layer id, feature id)
 
-    def centre_zoom(self) -> tuple[tuple[float, float], int]:
-        """A (lat, lon) centre and a zoom that show the extent on a ~1000 px map."""
-        import math
-
-        (south, west), (north, east) = self.extent
-        span = max(north - south, (east - west) * math.cos(math.radians((north + south) / 2)))
-        zoom = max(4, min(12, int(math.log2(360 * 2.5 / max(span, 1e-3)))))
-        return ((south + north) / 2, (west + east) / 2), zoom
-
-
-def _text(raw: Any, where: str, problems: list[str]) -> Text:
-    if not isinstance(raw, Mapping) or not all(isinstance(raw.get(k), str) and raw.get(k) for k in ("zh", "en")):
-        problems.append(f"{where}: must be {{zh = ..., en = ...}} with both texts")
-        return Text("", "")
-    return Text(raw["zh"], raw["en"])
+    @property
+    def camera(self) -> Camera:
+        """The camera that shows the view's extent."""
+        return Camera(bounds=self.extent)
 
 
 def _extent(raw: Any, where: str, problems: list[str]) -> Bounds:
@@ -74,12 +61,7 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
     ViewsError
         Listing every problem, each naming the view and key.
     """
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ViewsError(path, ["file not found"]) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ViewsError(path, [f"not valid TOML: {exc}"]) from None
+    raw = read_toml(path, ViewsError)
     sources = read_sources(tables_dir / "sources.toml")
     basemap_ids = [b.id for b in load_basemaps()]
     problems: list[str] = []
@@ -120,8 +102,8 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
         views.append(
             View(
                 id=vid,
-                title=_text(entry.get("title"), f"{where}.title", problems),
-                caption=_text(entry.get("caption"), f"{where}.caption", problems),
+                title=parse_text(entry.get("title"), f"{where}.title", problems),
+                caption=parse_text(entry.get("caption"), f"{where}.caption", problems),
                 source=sources.cite(source_ids) if source_ids and not sources.unknown(source_ids) else "",
                 extent=_extent(entry.get("extent"), where, problems),
                 layers=tuple(layers),

@@ -48,3 +48,10 @@ def elements(at, kind: str):
                 yield from walk(child)
 
     return [e for e in walk(at._tree) if getattr(e, "type", None) == kind]
+
+
+def embedded_state(html: str) -> dict:
+    """The map state an exported page applies on load (the JSON block ``yq.boot`` reads)."""
+    match = re.search(r'<script type="application/json" id="yq-state">(.*?)</script>', html, re.S)
+    assert match, "no embedded map state"
+    return json.loads(match.group(1))

@@ -25,11 +25,11 @@ def _map_args(at: AppTest) -> dict:
 
 
 def _sync_state(at: AppTest) -> dict:
-    """The state the dashboard handed to the map frame (visible layers, selection, view)."""
+    """The state the dashboard handed to the map frame (visible layers, selection, camera)."""
     for element in elements(at, "iframe"):
-        match = re.search(r"var s=(\{.*?\});var p=", element.proto.srcdoc, re.S)
+        match = re.search(r'<script type="application/json" id="yq-state">(.*?)</script>', element.proto.srcdoc, re.S)
         if match:
-            return json.loads(match.group(1).replace("<\\/", "</"))
+            return json.loads(match.group(1))
     raise AssertionError("no map state on the page")
 
 
@@ -46,10 +46,10 @@ def _legend_entries(args: dict, lang: str = "zh") -> list[str]:
         script = next(
             base64.b64decode(link.split(",", 1)[1]).decode("utf-8")
             for link in args["js_links"]
-            if base64.b64decode(link.split(",", 1)[1])[:8] == b"yq.data="
+            if base64.b64decode(link.split(",", 1)[1])[:8] == b"yq.load("
         )
-        text = re.search(r"yq\.legendData=(\{.*?\});yq\.data\[", script, re.S).group(1)
-    return list(json.loads(text.replace("<\\/", "</"))[lang]["entries"])
+        return list(json.loads(script[len("yq.load(") : -2])["legends"][lang]["entries"])
+    return list(json.loads(text)[lang]["entries"])
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_search_zunyi_and_select_a_district_fills_details(app):
     assert any(m.value == "### 汇川区" for m in app.markdown)
     state = _sync_state(app)
     assert state["selection"]["key"] == "scope_yanxian/520303"
-    assert state["view"]["zoom"] >= 8 and state["view"]["seq"] == 1
+    assert state["camera"]["zoom"] >= 8 and state["cameraSeq"] == 1
     texts = " ".join(m.value for m in app.markdown)
     assert "一核：核心区" in texts and "渝贵铁路" in texts
 
@@ -155,7 +155,7 @@ def test_every_view_opens_from_a_link(view):
     at = _open(view=view)
     state = _sync_state(at)
     assert state["visible"] == [i for i in load_catalog().layer_ids if i in spec.layers]
-    assert state["view"]["bounds"] == [list(spec.extent[0]), list(spec.extent[1])]
+    assert state["camera"]["bounds"] == [list(spec.extent[0]), list(spec.extent[1])]
     assert (state["selection"] or {}).get("key") == ("/".join(spec.highlight) if spec.highlight else None)
     assert at.query_params["view"] == view
 
@@ -176,7 +176,8 @@ def test_malformed_parameters_give_a_notice_not_an_exception():
     notices = " ".join(t.value for t in at.toast)
     for word in ("nowhere", "metro", "fr", "-3", "<script>", "maybe"):
         assert word in notices
-    assert _sync_state(at)["visible"] == []  # layers=metro asked for no known layer
+    # layers=metro asked for no known layer: the default layers, not a blank map
+    assert _sync_state(at)["visible"] == [i for i in load_catalog().layer_ids if i in load_catalog().default_visible()]
     assert at.title[0].value == "渝黔合作先行示范区"
 
 
@@ -291,7 +292,7 @@ def test_language_round_trip_keeps_every_selector_working(app):
     assert _sync_state(app)["crs"] == "gcj02"
     app.radio(key="lang_choice").set_value("en").run()
     app.selectbox(key="view_pick_en").select("belt").run()
-    assert not app.exception and _sync_state(app)["view"]["bounds"]
+    assert not app.exception and _sync_state(app)["camera"]["bounds"]
 
 
 def test_export_is_prepared_then_offered_for_this_state(app):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from geo import build
-from geo.catalog import LAYERS_DIR, load_catalog
+from geo.catalog import load_catalog
+from geo.paths import LAYERS_DIR
 from geo.tables import TableError
 
 

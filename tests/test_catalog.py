@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.catalog import CATALOG_PATH, CatalogError, load_catalog
+from geo.catalog import CatalogError, load_catalog
 from geo.layers import REQUIRED_PROPS, load_layer
+from geo.paths import CATALOG_PATH
 
 CATALOG = load_catalog()
 

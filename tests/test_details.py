@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import shapely
 
-from geo.details import feature_details, features_geojson, features_table, resolve_click, split_sources, summary
-from geo.search import search, view_for
+from geo.camera import camera_for
+from geo.details import feature_details, split_sources
+from geo.downloads import features_geojson, features_table
+from geo.picking import resolve_click
+from geo.search import search
+from geo.summary import summary
 
 
 def _names(hits):
@@ -98,9 +102,9 @@ def test_table_and_geojson_of_visible_layers(layerset):
     assert text.count('"layer":"rail"') == 6
 
 
-def test_view_for_a_polygon_centres_inside_it(layerset):
+def test_camera_for_a_polygon_centres_inside_it(layerset):
     geom = layerset.frame("scope_yanxian").set_index("id").loc["500110"].geometry
-    (lat, lon), zoom = view_for(geom)
+    (lat, lon), zoom = camera_for(geom).centre_zoom()
     assert geom.contains(shapely.Point(lon, lat)) and 8 <= zoom <= 10
 
 

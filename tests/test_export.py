@@ -12,8 +12,8 @@ import pytest
 
 from geo.catalog import load_catalog
 from geo.export import export_html
-from geo.mapview import MapState
-from tests.helpers import EXTERNAL_ASSET, XSS_IMG, hostile_geojson
+from geo.state import MapState
+from tests.helpers import EXTERNAL_ASSET, XSS_IMG, embedded_state, hostile_geojson
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_MB = 1_000_000
@@ -119,8 +119,10 @@ def test_cli_exports_each_view_with_its_layers_extent_and_caption(tmp_path, view
     html = out.read_text(encoding="utf-8")
     registered = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', html)
     assert sorted(set(registered) - {"_selection"}) == sorted(spec.layers)
-    (south, west), (north, east) = spec.extent
-    assert f"fitBounds(\n                [[{south}, {west}], [{north}, {east}]]" in html
+    state = embedded_state(html)
+    assert state["camera"] == {"bounds": [list(spec.extent[0]), list(spec.extent[1])]}
+    assert state["visible"] and set(state["visible"]) == set(spec.layers) and state["lang"] == "en"
+    assert (state["selection"] or {}).get("key") == ("/".join(spec.highlight) if spec.highlight else None)
     assert spec.title.en.replace("'", "&#x27;") in html
 
 

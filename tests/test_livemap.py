@@ -4,63 +4,84 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from geo.livemap import data_bundle_uri, live_groups, live_payloads, sync_html, sync_state
-from geo.mapview import Legend, MapState, base_map
+from geo.camera import Camera
+from geo.elements import Legend
+from geo.livemap import data_bundle_uri, live_groups, live_legends, sync_html
+from geo.mapview import base_map
+from geo.payloads import browser_state
+from geo.state import MapState
 
 
-def _strings(layerset, payloads, uri) -> str:
+def _strings(layerset, uri) -> str:
     m = base_map()
     m.render()
-    groups = live_groups(layerset, payloads, uri)
+    groups = live_groups(layerset, uri)
     return _get_map_string(m) + "".join(_get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))
 
 
-def test_live_groups_hold_every_layer_and_both_languages(layerset):
-    payloads = live_payloads(layerset)
-    groups = live_groups(layerset, payloads, data_bundle_uri(payloads))
+def _bundle(uri: str) -> dict:
+    script = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
+    match = re.fullmatch(r"yq\.load\((.*)\);", script, re.S)
+    assert match, script[:80]
+    return json.loads(match.group(1))
+
+
+def test_live_groups_hold_every_layer_and_the_bundle_both_languages(layerset):
+    uri = data_bundle_uri(layerset, live_legends(layerset))
+    groups = live_groups(layerset, uri)
     layer_ids = [g.layer_id for g in groups[:-1]]
     assert sorted(layer_ids) == sorted(layerset.catalog.layer_ids)
     assert layer_ids[:2] == ["provinces", "counties"]  # polygons of the context first, drawn below
     legend = next(c for c in groups[-1]._children.values() if isinstance(c, Legend))
-    assert set(json.loads(legend.configs_js)) == {"zh", "en"}
-    data = json.loads(payloads["rail"].data_js.replace("<\\/", "</"))
-    props = data["features"][0]["properties"]
+    assert legend.configs_js == "yq.legendData"  # the shared legends travel in the bundle
+    bundle = _bundle(uri)
+    assert set(bundle["legends"]) == {"zh", "en"}
+    props = bundle["data"]["rail"]["features"][0]["properties"]
     assert "渝贵铁路" in props["_tip_zh"] and "Chongqing–Guiyang Railway" in props["_tip_en"]
 
 
 def test_the_map_element_is_the_same_bytes_every_time(layerset):
     """What lets Streamlit send it by reference and streamlit-folium never rebuild it."""
-    payloads = live_payloads(layerset)
-    uri = data_bundle_uri(payloads)
-    first = _strings(layerset, payloads, uri)
-    assert _strings(layerset, live_payloads(layerset), data_bundle_uri(live_payloads(layerset))) == first
+    uri = data_bundle_uri(layerset)
+    first = _strings(layerset, uri)
+    assert _strings(layerset, data_bundle_uri(layerset)) == first
     assert "yq.data[" in first and '"type":"FeatureCollection"' not in first  # data is in the script link
 
 
-def test_the_data_bundle_is_a_script_that_fills_yq_data(layerset):
-    uri = data_bundle_uri(live_payloads(layerset))
+def test_the_data_bundle_hands_every_layer_to_yq_load(layerset):
+    uri = data_bundle_uri(layerset)
     assert uri.startswith("data:text/javascript;base64,")
-    script = base64.b64decode(uri.split(",", 1)[1]).decode("utf-8")
-    assert script.startswith("yq.data=yq.data||{};")
-    assert script.count("yq.data[") == len(layerset.catalog.layer_ids)
-    assert "</script" not in script.lower()
+    assert set(_bundle(uri)["data"]) == set(layerset.catalog.layer_ids)
+    assert "</script" not in base64.b64decode(uri.split(",", 1)[1]).decode("utf-8").lower()
 
 
-def test_sync_state_carries_language_layers_selection_and_view(layerset):
-    state = MapState(visible=("rail", "scope_yanxian"), lang="en", selection=("scope_yanxian", "500110"))
-    synced = sync_state(layerset, state, view={"center": [28.9, 106.8], "zoom": 9}, view_seq=3)
-    assert synced["lang"] == "en"
-    assert synced["visible"] == ["scope_yanxian", "rail"]  # catalog order
-    assert synced["selection"]["key"] == "scope_yanxian/500110"
-    assert synced["selection"]["data"]["geometry"]["e"] == 1
-    assert synced["view"] == {"center": [28.9, 106.8], "zoom": 9, "seq": 3}
-    html = sync_html(synced, seq=7)
-    assert html.startswith("<script>") and html.count("</script>") == 1 and '"seq": 7' in html
+def test_browser_state_carries_language_layers_selection_and_camera(layerset):
+    state = MapState(
+        visible=("rail", "scope_yanxian"),
+        lang="en",
+        selection=("scope_yanxian", "500110"),
+        camera=Camera(centre=(28.9, 106.8), zoom=9),
+        camera_seq=3,
+    )
+    shown = browser_state(layerset, state)
+    assert shown["lang"] == "en"
+    assert shown["visible"] == ["scope_yanxian", "rail"]  # catalog order
+    assert shown["selection"]["key"] == "scope_yanxian/500110"
+    assert shown["selection"]["data"]["geometry"]["e"] == 1
+    assert shown["camera"] == {"center": [28.9, 106.8], "zoom": 9} and shown["cameraSeq"] == 3
+    html = sync_html(shown, seq=7)
+    block = re.search(r'<script type="application/json" id="yq-state">(.*?)</script>', html, re.S)
+    assert json.loads(block.group(1))["seq"] == 7
+    # data only: the frame's one script is the static bridge, the same whatever the state
+    assert html.split("</script>", 1)[1] == sync_html({"lang": "zh"}, seq=1).split("</script>", 1)[1]
 
 
 def test_sync_html_cannot_be_broken_out_of(layerset):
-    html = sync_html({"lang": "zh", "visible": ["</script><script>alert(1)</script>"]}, seq=1)
-    assert html.count("</script>") == 1
+    html = sync_html({"lang": "zh", "visible": ["</script><script>alert(1)</script>", "<!--"]}, seq=1)
+    assert html.count("</script>") == 2  # the JSON block's and the bridge's own
+    block = re.search(r'id="yq-state">(.*?)</script>', html, re.S).group(1)
+    assert json.loads(block)["visible"] == ["</script><script>alert(1)</script>", "<!--"]

@@ -11,13 +11,10 @@ import shapely
 from shapely.geometry import shape
 
 from geo import geojson_io
-from geo.mapview import (
-    CatalogGroup,
-    Legend,
-    MapState,
-    build_map,
-    legend_config,
-)
+from geo.elements import CatalogGroup, Legend
+from geo.mapview import build_map
+from geo.payloads import legend_config
+from geo.state import MapState
 from geo.userlayers import load_user_file, with_layer
 from tests.helpers import EXTERNAL_ASSET, XSS_IMG, XSS_SCRIPT, hostile_geojson, normalise
 
@@ -115,7 +112,7 @@ def test_swatch_css_targets_each_toggle_by_its_title(layerset):
     import dataclasses
 
     from geo.i18n import Text
-    from geo.popups import swatch_css
+    from geo.pagestyle import swatch_css
 
     css = swatch_css(layerset.catalog, "en")
     for spec in layerset.catalog.layers:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
+from geo.basemaps import load_basemaps
+from geo.camera import Camera
 from geo.catalog import load_catalog
-from geo.urlstate import find_feature, parse_query, to_query
-from geo.views import VIEWS_PATH, ViewsError, load_views
+from geo.paths import VIEWS_PATH
+from geo.state import MapState
+from geo.urlstate import find_feature, from_query, to_query
+from geo.views import ViewsError, load_views
 
 CATALOG = load_catalog()
 VIEWS = load_views(CATALOG)
+BASEMAPS = load_basemaps()
 
 
 def test_the_required_views_exist():
@@ -64,11 +70,12 @@ def test_a_link_restores_view_layers_language_selection_and_centre(layerset):
         "present": "1",
         "basemap": "offline",
     }
-    state, notices = parse_query(params, layerset, VIEWS)
+    state, notices = from_query(params, layerset, VIEWS, BASEMAPS)
     assert notices == []
-    assert state.view == "core" and state.layers == ("rail", "counties") and state.lang == "en"
-    assert state.sel == ("scope_yanxian", "500116")
-    assert state.centre == (28.5, 106.6) and state.zoom == 9 and state.present
+    # the selected feature's layer is switched on: a selection is never on a hidden layer
+    assert state.view_id == "core" and state.visible == ("scope_yanxian", "rail", "counties") and state.lang == "en"
+    assert state.selection == ("scope_yanxian", "500116")
+    assert state.camera == Camera(centre=(28.5, 106.6), zoom=9) and state.present
 
 
 def test_malformed_parameters_are_dropped_with_a_notice(layerset):
@@ -84,33 +91,35 @@ def test_malformed_parameters_are_dropped_with_a_notice(layerset):
         "utm_source": "mail",
         "present": "maybe",
     }
-    state, notices = parse_query(params, layerset, VIEWS)
-    assert state.view is None and state.layers == ("rail",) and state.lang is None and state.sel is None
-    assert state.centre is None and state.zoom is None and state.basemap is None and not state.present
+    state, notices = from_query(params, layerset, VIEWS, BASEMAPS)
+    assert state.view_id is None and state.visible == ("rail",) and state.lang == "zh" and state.selection is None
+    assert state.camera is None and state.basemap == "offline" and not state.present
     text = "\n".join(notices)
     for word in ("nowhere", "metro", "fr", "999999", "north", "99", "google", "utm_source", "maybe"):
         assert word in text
 
 
 def test_query_round_trip(layerset):
-    query = to_query(
-        view="belt",
-        visible=("belt", "border"),
-        lang="zh",
+    before = MapState(
+        visible=("belt", "parks", "border"),
+        lang="en",
         selection=("parks", "lj_guoyuan"),
-        centre=(28.75, 107.45),
-        zoom=7,
+        basemap="gaode",
+        camera=Camera(centre=(28.75, 107.45), zoom=7),
+        camera_seq=3,
+        view_id="belt",
         present=True,
     )
-    state, notices = parse_query(query, layerset, VIEWS)
+    after, notices = from_query(to_query(before), layerset, VIEWS, BASEMAPS)
     assert notices == []
-    assert (state.view, state.layers, state.lang, state.sel) == (
-        "belt",
-        ("belt", "border"),
-        "zh",
-        ("parks", "lj_guoyuan"),
-    )
-    assert state.centre == (28.75, 107.45) and state.zoom == 7 and state.present
+    # everything the user sees comes back; only the count of app-made moves is the link's own
+    assert after == dataclasses.replace(before, camera_seq=after.camera_seq)
+
+
+def test_a_link_with_no_known_layer_shows_the_default_layers(layerset):
+    state, notices = from_query({"layers": "nope"}, layerset, VIEWS, BASEMAPS)
+    assert state.visible == layerset.catalog.default_visible()
+    assert any("nope" in n for n in notices) and any("default" in n for n in notices)
 
 
 def test_find_feature_prefers_the_zone_units(layerset):

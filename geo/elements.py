@@ -1,0 +1,189 @@
+"""The folium elements of our map: each renders data (JSON) and one call into ``geo/static``.
+
+Python never writes JavaScript logic here: a template passes JSON to a function of the
+browser code (``yq.register``, ``yq.geojson``, ``yq.legend``, ``yq.boot`` …), which lives in
+``geo/static/*.js``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.elements import JSCSSMixin
+from folium.template import Template
+
+from geo.i18n import Lang, ui
+
+
+def script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element, valid both as JSON and as a JavaScript literal.
+
+    ``</`` and ``<!--`` can occur only inside strings; they are escaped there so no value
+    can close the script or open a comment.
+    """
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\u0021--")
+
+
+def map_name(element: MacroElement) -> str:
+    """The JavaScript name of the folium.Map that `element` was added to (found by walking up)."""
+    node: Any = element._parent
+    while node is not None and not isinstance(node, folium.Map):
+        node = getattr(node, "_parent", None)
+    if node is None:
+        raise ValueError(f"{type(element).__name__} must be added inside a folium.Map")
+    return str(node.get_name())
+
+
+class MapScript(MacroElement):
+    """A script that runs against the enclosing map."""
+
+    _template = Template("")
+
+    def map_name(self) -> str:
+        """The enclosing map's JavaScript name."""
+        return map_name(self)
+
+
+class CatalogGroup(folium.FeatureGroup):
+    """A FeatureGroup that tells the browser code which catalog layer it draws."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = yq.register(L.featureGroup({{ this.options|tojavascript }}),
+                {{ this.layer_id|tojson }}, {{ this.rank|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, layer_id: str, rank: int, name: str, show: bool = True) -> None:
+        super().__init__(name=name, show=show)
+        # keeps folium's "FeatureGroup" name: streamlit-folium refers to feature_group_feature_group_<n>
+        self.layer_id = layer_id
+        self.rank = rank
+
+
+class CatalogGeoJson(MacroElement):
+    """A GeoJSON layer drawn by ``yq.geojson``: compact UTF-8 data, styles from the catalog.
+
+    Used instead of folium.GeoJson, whose tooltips and popups insert property values
+    unescaped and whose embedding escapes every Chinese character to six bytes. The data
+    is inline (exports) or, with `data_ref`, read from ``yq.data`` loaded by the data bundle
+    (the dashboard, where streamlit-folium would otherwise reprocess it on every rerun).
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = yq.geojson({{ this.data_js }}, {{ this.options_js }})
+                .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data_js: str, options_js: str, *, data_ref: str | None = None) -> None:
+        super().__init__()
+        self._name = "CatalogGeoJson"
+        self.data_js = f"yq.data[{script_json(data_ref)}]" if data_ref else data_js
+        self.options_js = options_js
+
+
+class Legend(MapScript):
+    """The legend control: lists exactly the registered layers that are on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.legend({{ this.map_name() }}, {{ this.configs_js }}, {{ this.lang_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, configs: Mapping[Lang, dict[str, Any]] | None, default_lang: Lang) -> None:
+        super().__init__()
+        self._name = "YqLegend"
+        # None: the configs travel in the data bundle (yq.legendData), loaded before the map
+        self.configs_js = "yq.legendData" if configs is None else script_json(dict(configs))
+        self.lang_js = script_json(default_lang)
+
+
+class Controls(MapScript):
+    """Full screen and measure (our own, offline) with bilingual labels."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.fullscreen({{ this.map_name() }}, {{ this.fullscreen_label }});
+            yq.measure({{ this.map_name() }}, {{ this.measure_labels }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "YqControls"
+        self.fullscreen_label = script_json(f"{ui('fullscreen', 'zh')} / {ui('fullscreen', 'en')}")
+        self.measure_labels = script_json(
+            {
+                "title": f"{ui('measure', 'zh')} / {ui('measure', 'en')}",
+                "distance": "距离 Distance",
+                "area": "面积 Area",
+                "hint": "点击地图添加测量点，Esc 结束 / Click the map to add points, Esc to finish",
+            }
+        )
+
+
+class Boot(MapScript):
+    """Runs after every layer exists: ``yq.boot`` applies the map state.
+
+    With `state` (an export) the state is embedded as a JSON block and applied once; without
+    (the dashboard) the map takes the page's state and listens for new ones.
+    """
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            {% if this.state_json %}
+            <script type="application/json" id="yq-state">{{ this.state_json }}</script>
+            {% endif %}
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            yq.boot({{ this.map_name() }}, {{ this.crs_js }}, {{ this.state_id_js }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, *, drawn_crs: str, state: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self._name = "YqBoot"
+        self.crs_js = script_json(drawn_crs)
+        self.state_json = script_json(dict(state)) if state is not None else ""
+        self.state_id_js = script_json("yq-state" if state is not None else None)
+
+
+class DataScript(JSCSSMixin, MacroElement):
+    """Carries the dashboard's data bundle as a script link (streamlit-folium loads it before the map)."""
+
+    _template = Template("")
+
+    def __init__(self, uri: str) -> None:
+        super().__init__()
+        self._name = "YqData"
+        self.default_js = [("yq_data", uri)]
+
+
+__all__ = [
+    "Boot",
+    "CatalogGeoJson",
+    "CatalogGroup",
+    "Controls",
+    "DataScript",
+    "Legend",
+    "MapScript",
+    "map_name",
+    "script_json",
+]

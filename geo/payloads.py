@@ -1,0 +1,195 @@
+"""What the browser receives, as data: each layer's features, the legends, and the map state.
+
+Layers are serialised with escaped HTML for tooltips and popups in the languages asked for,
+and delta-encoded geometry. :func:`browser_state` turns a :class:`geo.state.MapState` into
+the JSON that ``yq.apply`` (``geo/static/apply.js``) draws — in the dashboard and in exports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+
+from geo import geojson_io
+from geo.basemaps import Basemap, Crs
+from geo.catalog import LayerSpec
+from geo.elements import script_json
+from geo.gcj import to_gcj, wgs_to_gcj_latlon
+from geo.i18n import Lang, Text, ui
+from geo.layers import LayerSet
+from geo.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
+from geo.state import FeatureKey, MapState
+from geo.styles import LOW_CONFIDENCE_DASH
+
+HIGHLIGHT = {"color": "#ffd300", "weight": 6, "opacity": 1.0, "fillOpacity": 0.15, "fillColor": "#ffd300"}
+_GEOMETRY_RANK = {"polygon": 0, "line": 1, "point": 2}
+CRS_NOTE = {
+    "wgs84": Text("坐标系：WGS-84", "Coordinates: WGS-84"),
+    "gcj02": Text(
+        "坐标系：GCJ-02（叠加图层已由 WGS-84 偏移，以对齐该底图）",
+        "Coordinates: GCJ-02 (overlays shifted from WGS-84 to line up with these tiles)",
+    ),
+}
+
+
+def draw_rank(spec: LayerSpec, index: int) -> int:
+    """Drawing order: polygons under lines under points; context under the plan's layers."""
+    context_first = 0 if spec.role in ("context", "admin") else 1
+    return _GEOMETRY_RANK[spec.geometry] * 1000 + context_first * 100 + index
+
+
+def in_drawing_order(layerset: LayerSet, layer_ids: Iterable[str]) -> list[str]:
+    """The loaded layers among `layer_ids`, bottom first."""
+    catalog = layerset.catalog
+    wanted = set(layer_ids)
+    ids = [i for i in layerset.available if i in wanted]
+    return sorted(ids, key=lambda i: draw_rank(catalog.layer(i), catalog.layer_ids.index(i)))
+
+
+def _drawn(geom: BaseGeometry, crs: Crs) -> BaseGeometry:
+    return to_gcj(geom) if crs == "gcj02" else geom
+
+
+@dataclass(frozen=True)
+class LayerPayload:
+    """A layer's browser data and options, already serialised (cacheable)."""
+
+    data_js: str
+    options_js: str
+
+
+def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs: Crs) -> dict[str, Any]:
+    """The layer as GeoJSON carrying only what the browser needs: escaped HTML per language
+    (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on."""
+    frame = layerset.frames[spec.id]
+    catalog = layerset.catalog
+    features = []
+    for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
+        if geom is None:
+            continue  # unlocated: listed in tables and details, not drawn
+        slim: dict[str, Any] = {"id": str(props["id"]), "confidence": props.get("confidence")}
+        for lang in langs:
+            slim[f"_tip_{lang}"] = tooltip_html(catalog, spec, props, lang)
+            slim[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
+        if spec.style_by:
+            slim[spec.style_by] = props.get(spec.style_by)
+        encoded = geojson_io.encode_geometry(_drawn(geom, crs))
+        features.append({"type": "Feature", "properties": slim, "geometry": encoded})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _options(spec: LayerSpec, lang: Lang) -> dict[str, Any]:
+    return {
+        "lang": lang,
+        "style": spec.style.leaflet(),
+        "by": spec.style_by,
+        "categories": {cat.value: cat.style.leaflet() for cat in spec.categories},
+        "lowDash": LOW_CONFIDENCE_DASH,
+        "point": spec.geometry == "point",
+        "highlight": {"weight": 5, "fillOpacity": 0.6} if spec.geometry != "point" else {"radius": 10},
+    }
+
+
+def layer_data(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...], crs: Crs = "wgs84") -> dict[str, Any]:
+    """One layer's features for the browser (unserialised)."""
+    return _features(layerset, layerset.catalog.layer(layer_id), langs, crs)
+
+
+def layer_options(layerset: LayerSet, layer_id: str, lang: Lang) -> str:
+    """A layer's drawing options (styles from the catalog), serialised."""
+    return script_json(_options(layerset.catalog.layer(layer_id), lang))
+
+
+def layer_payload(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...], crs: Crs = "wgs84") -> LayerPayload:
+    """Serialise one layer for the browser, shifted to GCJ-02 when drawn on GCJ-02 tiles
+    (stored data stays WGS-84)."""
+    spec = layerset.catalog.layer(layer_id)
+    return LayerPayload(script_json(_features(layerset, spec, langs, crs)), script_json(_options(spec, langs[0])))
+
+
+def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> dict[str, Any]:
+    """Legend entries (escaped HTML) for `layer_ids`, and which of them hold low-confidence features."""
+    catalog = layerset.catalog
+    entries, low = {}, {}
+    for layer_id in layer_ids:
+        spec = catalog.layer(layer_id)
+        entries[layer_id] = legend_rows(spec, lang)
+        frame = layerset.frames[layer_id]
+        low[layer_id] = bool((frame["confidence"] == "low").any()) and spec.geometry != "point"
+    return {
+        "order": [i for i in catalog.layer_ids if i in entries],
+        "title": esc(ui("legend", lang)),
+        "entries": entries,
+        "lowConfidence": low,
+        "lowHtml": low_confidence_row(lang),
+        "emptyHtml": esc(ui("none", lang)),
+        "footerHtml": esc(catalog.boundary_statement.get(lang)),
+        "crsHtml": {key: esc(note.get(lang)) for key, note in CRS_NOTE.items()},
+    }
+
+
+def selection_payload(layerset: LayerSet, key: FeatureKey, crs: Crs = "wgs84") -> dict[str, Any] | None:
+    """The selected feature's outline for the browser, or None when it has no geometry."""
+    found = layerset.feature(*key)
+    if found is None or found[1] is None:
+        return None
+    kind = layerset.catalog.layer(key[0]).geometry
+    data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(_drawn(found[1], crs))}
+    style = {**HIGHLIGHT, "radius": 12} if kind == "point" else HIGHLIGHT
+    options = {"style": style, "by": None, "categories": {}, "point": kind == "point", "interactive": False}
+    return {"key": f"{key[0]}/{key[1]}", "data": data, "options": options}
+
+
+def _camera_json(state: MapState, crs: Crs) -> dict[str, Any] | None:
+    """The state's camera for Leaflet, moved to the drawing CRS."""
+    if state.camera is None:
+        return None
+    out = state.camera.to_json()
+    if crs == "gcj02":
+        if "bounds" in out:
+            out["bounds"] = [list(wgs_to_gcj_latlon(*corner)) for corner in out["bounds"]]
+        else:
+            out["center"] = list(wgs_to_gcj_latlon(*out["center"]))
+    return out
+
+
+def browser_state(
+    layerset: LayerSet, state: MapState, *, basemap: Basemap | None = None, key: str | None = None
+) -> dict[str, Any]:
+    """The JSON ``yq.apply`` draws: language, visible layers, selection, camera, CRS, tiles.
+
+    On a GCJ-02 basemap the selection and the camera are shifted like the layers. Tiles that
+    need a key are included only when `key` is given (no tiles otherwise: never a key we were
+    not given).
+    """
+    crs: Crs = basemap.crs if basemap else "wgs84"
+    tiles = None
+    if basemap is not None and not basemap.is_offline and not (basemap.needs_key and not key):
+        tiles = {"key": f"{basemap.id}/{state.lang}", "layers": basemap.tile_layers(state.lang, key)}
+    return {
+        "lang": state.lang,
+        "visible": [i for i in layerset.available if i in set(state.visible)],  # catalog order
+        "selection": selection_payload(layerset, state.selection, crs) if state.selection else None,
+        "camera": _camera_json(state, crs),
+        "cameraSeq": state.camera_seq,
+        "crs": crs,
+        "basemap": tiles,
+    }
+
+
+__all__ = [
+    "CRS_NOTE",
+    "HIGHLIGHT",
+    "LayerPayload",
+    "browser_state",
+    "draw_rank",
+    "in_drawing_order",
+    "layer_data",
+    "layer_options",
+    "layer_payload",
+    "legend_config",
+    "selection_payload",
+]

@@ -1,0 +1,150 @@
+"""What the user sees, as one value, and the pure functions that change it.
+
+:class:`MapState` is the only state of a map: the live dashboard, the share link, the export
+and (later) the print sheet are all renderings of it. It changes only through the transitions
+below, which take a state and return a new one; none of them touches Streamlit, so tests call
+them directly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from geo.basemaps import Basemap
+from geo.camera import Camera, camera_for
+from geo.i18n import Lang
+from geo.layers import LayerSet
+from geo.views import View
+
+FeatureKey = tuple[str, str]  # (layer id, feature id)
+
+
+@dataclass(frozen=True)
+class MapState:
+    """Everything that decides what the map shows.
+
+    `camera` is where the app last moved the map; `camera_seq` counts those moves, so the
+    browser moves the map only when it changes and keeps the user's own panning otherwise.
+    """
+
+    visible: tuple[str, ...]
+    lang: Lang = "zh"
+    selection: FeatureKey | None = None
+    basemap: str = "offline"
+    camera: Camera | None = None
+    camera_seq: int = 0
+    view_id: str | None = None
+    present: bool = False
+
+
+def initial(layerset: LayerSet, *, lang: Lang = "zh") -> MapState:
+    """The state of a fresh page: the catalog's default layers over the whole zone."""
+    return MapState(visible=_ordered(layerset, layerset.catalog.default_visible()), lang=lang)
+
+
+def _ordered(layerset: LayerSet, ids: Iterable[str]) -> tuple[str, ...]:
+    wanted = set(ids)
+    return tuple(i for i in layerset.catalog.layer_ids if i in wanted)
+
+
+def set_visible(state: MapState, layerset: LayerSet, ids: Iterable[str]) -> MapState:
+    """Show exactly `ids` (unknown ids are dropped; catalog order is kept)."""
+    return dataclasses.replace(state, visible=_ordered(layerset, ids))
+
+
+def toggle(state: MapState, layerset: LayerSet, layer_id: str, on: bool) -> MapState:
+    """Switch one layer on or off. Switching off the selected feature's layer clears the selection."""
+    ids = {*state.visible, layer_id} if on else set(state.visible) - {layer_id}
+    new = set_visible(state, layerset, ids)
+    if not on and state.selection and state.selection[0] == layer_id:
+        new = dataclasses.replace(new, selection=None)
+    return new
+
+
+def move(state: MapState, camera: Camera) -> MapState:
+    """The app moves the map (a search hit, a view, a link)."""
+    return dataclasses.replace(state, camera=camera, camera_seq=state.camera_seq + 1)
+
+
+def select(state: MapState, layerset: LayerSet, key: FeatureKey, *, zoom_to: bool) -> MapState:
+    """Select a feature: its layer is switched on; with `zoom_to`, the map moves to show it."""
+    found = layerset.feature(*key)
+    if found is None:
+        return state
+    new = dataclasses.replace(toggle(state, layerset, key[0], True), selection=key)
+    geom = found[1]
+    return move(new, camera_for(geom)) if zoom_to and geom is not None else new
+
+
+def clear_selection(state: MapState) -> MapState:
+    """Nothing selected."""
+    return dataclasses.replace(state, selection=None)
+
+
+def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
+    """Open a preset view: its layers, extent and highlighted feature (the basemap is kept)."""
+    new = dataclasses.replace(set_visible(state, layerset, view.layers), selection=view.highlight, view_id=view.id)
+    return move(new, view.camera)
+
+
+def step(state: MapState, layerset: LayerSet, views: Sequence[View], delta: int) -> MapState:
+    """Presentation: the previous (-1) or next (+1) preset view, wrapping round."""
+    ids = [v.id for v in views]
+    index = ids.index(state.view_id) + delta if state.view_id in ids else 0
+    return open_view(state, layerset, views[index % len(views)])
+
+
+def set_lang(state: MapState, lang: Lang) -> MapState:
+    """Switch the language."""
+    return dataclasses.replace(state, lang=lang)
+
+
+def set_present(state: MapState, present: bool) -> MapState:
+    """Enter or leave presentation mode."""
+    return dataclasses.replace(state, present=present)
+
+
+def set_basemap(state: MapState, basemap: Basemap, *, key: str | None) -> tuple[MapState, bool]:
+    """Use `basemap` if it can draw (a keyed basemap needs `key`); return the state and whether it was."""
+    if basemap.needs_key and not key:
+        return state, False
+    return dataclasses.replace(state, basemap=basemap.id), True
+
+
+def view_of(state: MapState, views: Sequence[View]) -> View | None:
+    """The preset view the state was opened from, if any."""
+    return next((v for v in views if v.id == state.view_id), None)
+
+
+def caption(state: MapState, views: Sequence[View]) -> str:
+    """The current view's title and caption, for exports (empty outside a view)."""
+    view = view_of(state, views)
+    return f"{view.title.get(state.lang)} — {view.caption.get(state.lang)}" if view else ""
+
+
+def forget_layer(state: MapState, layer_id: str) -> MapState:
+    """A layer went away (a user removed their file): drop it from the state."""
+    selection = None if state.selection and state.selection[0] == layer_id else state.selection
+    return dataclasses.replace(state, visible=tuple(i for i in state.visible if i != layer_id), selection=selection)
+
+
+__all__ = [
+    "FeatureKey",
+    "MapState",
+    "caption",
+    "clear_selection",
+    "forget_layer",
+    "initial",
+    "move",
+    "open_view",
+    "select",
+    "set_basemap",
+    "set_lang",
+    "set_present",
+    "set_visible",
+    "step",
+    "toggle",
+    "view_of",
+]

@@ -1,0 +1,154 @@
+/* The 渝黔 map in the browser, part 3 of 4: one function, yq.apply(state), draws a map state.
+ * The live dashboard and the exported file both call it; Python sends only data (JSON):
+ *   {lang, visible: [layerId], selection: {key, data, options} | null,
+ *    camera: {center, zoom} | {bounds} | null, cameraSeq, crs: "wgs84"|"gcj02",
+ *    basemap: {key, layers: [{url, options}]} | null}
+ * It changes only what differs from what is drawn: nothing is rebuilt. */
+(function () {
+  "use strict";
+  var yq = window.yq;
+
+  /* Switch every tooltip and the legend to `lang`. */
+  function setLang(map, lang) {
+    if (!lang || lang === yq.lang) { return; }
+    yq.lang = lang;
+    Object.keys(yq.groups).forEach(function (id) {
+      yq.groups[id].eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          var p = (f.feature && f.feature.properties) || {};
+          if (f.getTooltip && f.getTooltip() && p["_tip_" + lang]) { f.setTooltipContent(p["_tip_" + lang]); }
+        });
+      });
+    });
+    map.closePopup();
+    if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
+  }
+
+  /* Move every drawn feature between WGS-84 and GCJ-02 in place (same Leaflet layers, so
+   * tooltips and click handlers stay). GCJ-02 copies come from yqGcj in the page
+   * ({layerId: [encoded geometry per feature]}, made in Python by coordtransform). */
+  function shift(map, crs) {
+    var gcj = null;
+    if (crs === "gcj02") {
+      gcj = yq.gcjSource();
+      if (!gcj) { return false; }  // its data has not arrived yet; the next apply retries
+    }
+    Object.keys(yq.groups).forEach(function (id) {
+      if (id === "_selection") { return; }
+      yq.groups[id].eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          if (!f.feature) { return; }
+          var g = gcj ? yq.decodeGeometry(gcj[id] && gcj[id][f.yqIndex]) : f.feature.geometry;
+          if (!g) { return; }
+          if (g.type === "Point") { f.setLatLng(L.GeoJSON.coordsToLatLng(g.coordinates)); }
+          else if (f.setLatLngs) { f.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, yq.DEPTH[g.type])); }
+        });
+      });
+    });
+    yq.crs = crs;
+    if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
+    return true;
+  }
+
+  function setTiles(map, basemap) {
+    var key = basemap ? basemap.key : "offline";
+    if (key === yq.tilesKey) { return; }
+    (yq.tiles || []).forEach(function (t) { map.removeLayer(t); });
+    yq.tiles = (basemap ? basemap.layers : []).map(function (t) { return L.tileLayer(t.url, t.options).addTo(map); });
+    yq.tiles.slice().reverse().forEach(function (t) { t.bringToBack(); });
+    yq.tilesKey = key;
+  }
+
+  function setVisible(map, visible) {
+    var wanted = {};
+    visible.forEach(function (id) { wanted[id] = true; });
+    Object.keys(yq.groups).forEach(function (id) {
+      var g = yq.groups[id];
+      if (id === "_selection") { return; }
+      if (wanted[id] && !map.hasLayer(g)) { map.addLayer(g); }
+      if (!wanted[id] && map.hasLayer(g)) { map.removeLayer(g); }
+    });
+  }
+
+  function setSelection(map, selection) {
+    var key = selection ? selection.key : "";
+    if (key === yq.selectionKey) { return; }
+    if (yq.selectionLayer) { map.removeLayer(yq.selectionLayer); yq.selectionLayer = null; }
+    if (selection) {
+      yq.selectionLayer = yq.register(L.featureGroup(), "_selection", 100000);
+      yq.geojson(selection.data, selection.options).addTo(yq.selectionLayer);
+      map.addLayer(yq.selectionLayer);
+    }
+    yq.selectionKey = key;
+  }
+
+  function setCamera(map, camera, seq, animate) {
+    if (!camera || seq === yq.cameraSeq) { return; }
+    yq.cameraSeq = seq;
+    if (camera.bounds) {
+      if (animate) { map.flyToBounds(camera.bounds, { duration: 0.8, padding: [10, 10] }); }
+      else { map.fitBounds(camera.bounds, { padding: [10, 10], animate: false }); }
+    } else if (animate) {
+      map.flyTo(camera.center, camera.zoom, { duration: 0.8 });
+    } else {
+      map.setView(camera.center, camera.zoom, { animate: false });
+    }
+  }
+
+  /* Draw `state` on `map` (default: the page's map). opts.animate: fly to a new camera. */
+  yq.apply = function (state, opts) {
+    var map = yq.map;
+    if (!state || !map) { return false; }
+    var animate = !opts || opts.animate !== false;
+    setLang(map, state.lang);
+    setTiles(map, state.basemap || null);
+    var crs = state.crs || "wgs84";
+    var stamp = yq.gcjStamp();
+    // shift when the CRS changes, or when new GCJ-02 copies arrived (a layer added on a GCJ-02 basemap)
+    if (crs !== (yq.crs || "wgs84") || (crs === "gcj02" && stamp !== yq.shiftedStamp)) {
+      if (shift(map, crs)) { yq.shiftedStamp = stamp; }
+    }
+    setVisible(map, state.visible || []);
+    setSelection(map, state.selection || null);
+    setCamera(map, state.camera || null, state.cameraSeq || 0, animate);
+    return true;
+  };
+
+  /* Where GCJ-02 copies of the features are: the page the map is in (the dashboard), or this one. */
+  yq.gcjSource = function () {
+    try { return (window.parent !== window && window.parent.yqGcj) || window.yqGcj || null; }
+    catch (e) { console.error("yq: cannot read GCJ-02 data", e); return null; }
+  };
+
+  yq.gcjStamp = function () {
+    try { return (window.parent !== window && window.parent.yqGcjStamp) || 0; }
+    catch (e) { return 0; }
+  };
+
+  /* Dashboard: apply the latest state the page received (window.parent.yqState). */
+  yq.sync = function () {
+    var state = null;
+    try { state = window.parent !== window ? window.parent.yqState : null; }
+    catch (e) { console.error("yq: cannot read the page's map state", e); }
+    return yq.apply(state);
+  };
+
+  /* Start: remember the map and how its features were drawn, then apply the state in the JSON
+   * block `stateId` (an export) or the page's state (the dashboard), and listen for new ones. */
+  yq.boot = function (map, drawnCrs, stateId) {
+    yq.map = map;
+    yq.crs = drawnCrs || "wgs84";
+    yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs
+    var block = stateId ? document.getElementById(stateId) : null;
+    if (block) {
+      yq.apply(JSON.parse(block.textContent), { animate: false });
+      return;
+    }
+    try {
+      if (window.parent !== window) { window.parent.yqNotify = function () { yq.sync(); }; }
+    } catch (e) { console.error("yq: cannot listen for map states", e); }
+    yq.sync();
+  };
+})();

@@ -1,0 +1,70 @@
+"""The zone's headline figures, from the layers the catalog's ``[headline]`` names.
+
+Areas are equal-area, lengths geodesic (:mod:`geo.measure`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.layers import LayerSet
+from geo.measure import area_km2, length_km
+
+# member_evidence values that count a unit as confirmed (named by the plan)
+NAMED = ("named_in_plan", "named_prefecture_interpreted")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline figures of the zone."""
+
+    confirmed_units: int
+    plan_units: int
+    inferred_units: int
+    confirmed_area_km2: float
+    border_km: float
+    rail_open_km: float
+    rail_planned_km: float
+
+
+def summary(layerset: LayerSet) -> Summary:
+    """Counts, areas and lengths from the layers (areas equal-area, lengths geodesic)."""
+    headline = layerset.catalog.headline
+    confirmed = inferred = 0
+    area = 0.0
+    for layer_id in headline.get("units", ()):
+        frame = layerset.frame(layer_id)
+        if frame is None:
+            continue
+        for _, row in frame.iterrows():
+            if row["member_evidence"] in NAMED:
+                confirmed += 1 + (1 if isinstance(row.get("includes"), str) and row.get("includes") else 0)
+                area += area_km2(row.geometry)
+            else:
+                inferred += 1
+    confirmed += sum(len(f) for f in _frames(layerset, "poles"))
+    open_km = planned_km = 0.0
+    for rail in _frames(layerset, "rail"):
+        for _, row in rail.iterrows():
+            if row["status"] == "open":
+                open_km += length_km(row.geometry)
+            else:
+                planned_km += length_km(row.geometry)
+    return Summary(
+        confirmed_units=confirmed,
+        plan_units=layerset.catalog.plan_units,
+        inferred_units=inferred,
+        confirmed_area_km2=area,
+        border_km=sum(length_km(g) for f in _frames(layerset, "border") for g in f.geometry),
+        rail_open_km=open_km,
+        rail_planned_km=planned_km,
+    )
+
+
+def _frames(layerset: LayerSet, figure: str) -> list:
+    """The loaded frames of the layers the catalog names for a headline figure."""
+    ids = layerset.catalog.headline.get(figure, ())
+    return [f for i in ids if (f := layerset.frame(i)) is not None]
+
+
+__all__ = ["NAMED", "Summary", "summary"]

@@ -1,0 +1,201 @@
+"""Reading a user's file from memory: GeoJSON, zipped Shapefile or GeoPackage, within limits.
+
+Nothing is ever written to disk. Zip members are checked before anything is inflated
+(unsafe names, declared and real sizes, missing Shapefile parts), and only known parts are
+handed to GDAL, under fixed names. :mod:`geo.userlayers` checks what comes out.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+import geopandas as gpd
+import shapely
+from shapely.geometry import shape
+
+from geo.geojson_io import declared_crs
+from geo.layers import LayerError
+
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")
+_SHAPEFILE_OPTIONAL = (".prj", ".cpg")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one uploaded file may be. Past any limit nothing is loaded."""
+
+    max_bytes: int = 50 * 1024 * 1024
+    max_unzipped_bytes: int = 200 * 1024 * 1024
+    max_features: int = 50_000
+    max_vertices: int = 500_000  # more makes a slow map in any browser; simplify first
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Limits:
+        """Limits a deployment sets with YQ_UPLOAD_MAX_MB, YQ_UPLOAD_MAX_UNZIPPED_MB,
+        YQ_UPLOAD_MAX_FEATURES and YQ_UPLOAD_MAX_VERTICES (defaults otherwise).
+
+        Raises
+        ------
+        ValueError
+            Naming the variable whose value is not a positive whole number.
+        """
+        default = cls()
+        values = {}
+        for name, field_name, scale in (
+            ("YQ_UPLOAD_MAX_MB", "max_bytes", 1024 * 1024),
+            ("YQ_UPLOAD_MAX_UNZIPPED_MB", "max_unzipped_bytes", 1024 * 1024),
+            ("YQ_UPLOAD_MAX_FEATURES", "max_features", 1),
+            ("YQ_UPLOAD_MAX_VERTICES", "max_vertices", 1),
+        ):
+            raw = env.get(name, "").strip()
+            if not raw:
+                values[field_name] = getattr(default, field_name)
+                continue
+            if not raw.isdigit() or int(raw) <= 0:
+                raise ValueError(f"{name}={raw!r} is not a positive whole number")
+            values[field_name] = int(raw) * scale
+        return cls(**values)
+
+
+def fail(name: str, problem: str) -> LayerError:
+    return LayerError(name, [problem])
+
+
+def read_geojson(name: str, data: bytes, limits: Limits) -> tuple[gpd.GeoDataFrame, str | None]:
+    try:
+        doc = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise fail(name, f"not valid JSON: {exc}") from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise fail(name, "not a GeoJSON FeatureCollection")
+    features = doc["features"]
+    if len(features) > limits.max_features:
+        raise fail(name, f"has {len(features):,} features; the limit is {limits.max_features:,}")
+    crs = None
+    declared = declared_crs(doc)
+    if declared:
+        match = re.search(r"EPSG:+(\d+)", str(declared))
+        crs = f"EPSG:{match.group(1)}" if match else ("EPSG:4326" if "CRS84" in str(declared) else None)
+    rows, geoms, problems, vertices = [], [], [], 0
+    for i, feat in enumerate(features):
+        if not isinstance(feat, dict):
+            problems.append(f"feature {i}: not a GeoJSON Feature")
+            continue
+        props = feat.get("properties") or {}
+        raw = feat.get("geometry")
+        geom = None
+        if raw is not None:
+            try:
+                geom = shape(raw)
+            except Exception as exc:  # noqa: BLE001 - shapely raises many types for malformed input
+                problems.append(f"feature {i}: geometry cannot be read ({exc})")
+                continue
+            vertices += int(shapely.get_num_coordinates(geom))
+            if vertices > limits.max_vertices:
+                raise fail(name, f"has more than {limits.max_vertices:,} vertices; simplify it first")
+        rows.append(props if isinstance(props, dict) else {})
+        geoms.append(geom)
+    if problems:
+        raise LayerError(name, problems)
+    return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs), None
+
+
+def _safe_member(member: str) -> bool:
+    path = PurePosixPath(member.replace("\\", "/"))
+    return not path.is_absolute() and ".." not in path.parts and not re.match(r"^[A-Za-z]:", member)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name: str) -> bytes:
+    """One member's bytes, stopping as soon as the running total passes `budget` (zip bombs lie)."""
+    out = io.BytesIO()
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                out.write(chunk)
+                if out.tell() > budget:
+                    raise fail(name, "expands past the unzipped size limit (a zip bomb?)")
+    except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
+        raise fail(name, f"is a damaged zip ({info.filename}: {exc})") from None
+    return out.getvalue()
+
+
+def _dbf_encoding(dbf: bytes) -> str | None:
+    """UTF-8 when the attribute bytes decode as UTF-8, else GB18030 (which covers GBK)."""
+    header = int.from_bytes(dbf[8:10], "little") if len(dbf) >= 10 else 0
+    body = dbf[header:]
+    if body.isascii():
+        return None
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "GB18030"
+    return "UTF-8"
+
+
+def read_zip(name: str, data: bytes, limits: Limits, encoding: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise fail(name, f"is not a readable zip (truncated or damaged): {exc}") from None
+    unsafe = [i.filename for i in infos if not _safe_member(i.filename)]
+    if unsafe:
+        raise fail(name, f"contains unsafe path names ({', '.join(unsafe[:3])}); nothing was extracted")
+    declared = sum(i.file_size for i in infos)
+    if declared > limits.max_unzipped_bytes:
+        raise fail(name, f"expands to {declared / 1e6:.0f} MB; the limit is {limits.max_unzipped_bytes / 1e6:.0f} MB")
+    shps = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
+    if not shps:
+        raise fail(name, "contains no .shp file (a zipped Shapefile is expected)")
+    stem = shps[0].filename[:-4]
+    parts = {i.filename[len(stem) :].lower(): i for i in infos if i.filename.lower().startswith(stem.lower())}
+    missing = [ext for ext in _SHAPEFILE_PARTS if ext not in parts]
+    if missing:
+        raise fail(
+            name,
+            f"is missing {', '.join(stem.split('/')[-1] + m for m in missing)} (a Shapefile needs .shp, .shx and .dbf)",
+        )
+    budget = limits.max_unzipped_bytes
+    clean = io.BytesIO()
+    members: dict[str, bytes] = {}
+    with zipfile.ZipFile(clean, "w") as rebuilt:  # flat, known names only: nothing from the upload is trusted
+        for ext in (*_SHAPEFILE_PARTS, *_SHAPEFILE_OPTIONAL):
+            if ext in parts:
+                members[ext] = _inflate(archive, parts[ext], budget, name)
+                budget -= len(members[ext])
+                rebuilt.writestr(f"layer{ext}", members[ext])
+    if encoding is None and ".cpg" not in members:
+        encoding = _dbf_encoding(members[".dbf"])
+    frame = read_with_gdal(name, clean.getvalue(), encoding, limits)
+    return frame, encoding or (members.get(".cpg", b"").decode("ascii", "replace").strip() or None)
+
+
+def read_with_gdal(name: str, data: bytes, encoding: str | None, limits: Limits) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():
+            # read from memory, a GeoPackage has no ".gpkg" name for GDAL to check; nothing to tell the user
+            warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
+            info = pyogrio.read_info(data, encoding=encoding)
+            if info["features"] > limits.max_features:
+                raise fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
+            return pyogrio.read_dataframe(data, encoding=encoding)
+    except LayerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - GDAL reports format errors with many types
+        raise fail(name, f"cannot be read: {str(exc).splitlines()[0][:200]}") from None
+
+
+__all__ = ["Limits", "fail", "read_geojson", "read_with_gdal", "read_zip"]
