@@ -8,11 +8,9 @@ map are renderings of that value, computed in ``geo/``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import os
-import re
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +19,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import state as ms
-from geo.basemaps import Basemap, basemap_by_id, load_basemaps
+from geo.basemaps import Basemap, basemap_by_id, find_key, load_basemaps
 from geo.catalog import load_catalog
 from geo.details import feature_details, unlocated
 from geo.downloads import features_geojson, features_table
@@ -34,11 +32,12 @@ from geo.mapview import base_map
 from geo.pagestyle import page_css, swatch_css
 from geo.payloads import browser_state
 from geo.picking import picked
-from geo.search import Hit, search
-from geo.summary import Summary, summary
+from geo.popups import md
+from geo.search import search
+from geo.summary import Summary, headline_figures, summary
 from geo.urlstate import from_query, to_query
-from geo.userlayers import Limits, read_user_layer, with_layer
-from geo.views import View, load_views, view_by_id
+from geo.userlayers import read_upload, with_layer
+from geo.views import View, load_views
 
 MAP_KEY = "map"
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -84,33 +83,15 @@ def headline() -> Summary:
     return summary(layers())
 
 
-def _export(ls: LayerSet, state: ms.MapState, day: str, basemap_id: str, key: str | None) -> bytes:
-    basemap = basemap_by_id(basemaps(), basemap_id)
-    when = dt.date.fromisoformat(day)
-    page = export_html(ls, state, caption=ms.caption(state, views()), when=when, basemap=basemap, key=key)
-    return page.encode("utf-8")
+@st.cache_data(show_spinner=False, max_entries=96)
+def _shared(kind: str, key: str, _make: Callable[[], Any]) -> Any:
+    """An output of shared layers only (an export, a table …), cached for every session by `key`."""
+    return _make()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _shared_export(state_key: str, day: str, basemap_id: str, _state: ms.MapState, _key: str | None) -> bytes:
-    """The export of shared layers only, cached by the state (its repr), the day and basemap."""
-    return _export(layers(), _state, day, basemap_id, _key)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _shared_table(visible: tuple[str, ...], lang: Lang) -> Any:
-    return features_table(layers(), visible, lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _shared_geojson(visible: tuple[str, ...]) -> str:
-    return features_geojson(layers(), visible)
-
-
-def _shared_or_own(ls: LayerSet, visible: tuple[str, ...], shared: Callable[[], Any], own: Callable[[], Any]) -> Any:
-    """The cached result for shared layers; computed afresh when this session's own layers are shown
-    (only this session has them, so they must never enter a cache shared with other sessions)."""
-    return own() if set(visible) & set(ls.own_layers) else shared()
+def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
+    """`make()`, from the shared cache unless it shows this session's own layers (only it has them)."""
+    return make() if set(state().visible) & set(ls.own_layers) else _shared(kind, key, make)
 
 
 # --- this session ------------------------------------------------------------------------------
@@ -136,17 +117,13 @@ def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
 def basemap_key(basemap: Basemap) -> str | None:
     """The user's key for a basemap: environment first, then Streamlit secrets; never the repo.
     Looked up once per session (reading secrets costs ~10 ms when there is no secrets file)."""
-    if not basemap.key_env:
-        return None
     found = st.session_state.setdefault("basemap_keys", {})
-    if basemap.key_env not in found:
-        value = os.environ.get(basemap.key_env, "").strip()
+    if basemap.id not in found:
         try:
-            value = value or str(st.secrets.get(basemap.key_env, "")).strip()
+            found[basemap.id] = find_key(basemap, os.environ, st.secrets)
         except FileNotFoundError:  # no secrets file at all
-            pass
-        found[basemap.key_env] = value or None
-    return found[basemap.key_env]
+            found[basemap.id] = find_key(basemap, os.environ)
+    return found[basemap.id]
 
 
 def state() -> ms.MapState:
@@ -179,32 +156,15 @@ def _sync_widgets(ls: LayerSet) -> None:
 # --- callbacks: each applies one transition -------------------------------------------------------
 
 
-def _on_toggle(layer_id: str) -> None:
-    commit(ms.toggle(state(), session_layers(), layer_id, bool(st.session_state[f"show_{layer_id}"])))
+def _do(transition: Callable[..., ms.MapState], *args: Any, widget: str | None = None) -> None:
+    """A widget's callback: apply one transition to the state (with the widget's new value last)."""
+    value = () if widget is None else (st.session_state[widget],)
+    commit(transition(state(), *args, *value))
 
 
-def _on_lang() -> None:
-    commit(ms.set_lang(state(), st.session_state.lang_choice))
-
-
-def _on_present() -> None:
-    commit(ms.set_present(state(), bool(st.session_state.present_toggle)))
-
-
-def _on_view_pick() -> None:
-    view_id = st.session_state.get(f"view_pick_{state().lang}")
-    if view_id:
-        commit(ms.open_view(state(), session_layers(), view_by_id(views(), view_id)))
-
-
-def _on_step(delta: int) -> None:
-    commit(ms.step(state(), session_layers(), views(), delta))
-
-
-def _on_search_pick() -> None:
-    hit: Hit | None = st.session_state.get(f"search_pick_{state().lang}")
-    if hit is not None:
-        commit(ms.select(state(), session_layers(), hit.key, zoom_to=True))
+def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict[str, Any]:
+    """Widget options that make the widget `key` apply `transition` (with its new value) on change."""
+    return {"key": key, "on_change": _do, "args": (transition, *args), "kwargs": {"widget": key}}
 
 
 def _on_basemap() -> None:
@@ -214,39 +174,27 @@ def _on_basemap() -> None:
     commit(new)
 
 
-def _on_prepare(request: str) -> None:
-    st.session_state.export_ready = request
-
-
-def _on_clear() -> None:
-    commit(ms.clear_selection(state()))
-
-
 def _on_upload() -> None:
     """Read the chosen file; on any problem keep everything as it was and say why."""
     ss = st.session_state
-    ss.upload_error = None
-    upload = ss.get("upload_file")
+    ss.upload_error, upload = None, ss.get("upload_file")
     if upload is None:
         return
+    options = {k: ss.get(f"upload_{k}") for k in ("gcj", "crs", "encoding", "colour")}
     try:
-        limits = Limits.from_env(os.environ)  # read per upload: a deployment may set them
-        encoding = None if ss.get("upload_encoding", "auto") == "auto" else ss.upload_encoding
-        gcj = "gcj02" if ss.get("upload_gcj") else None
-        spec, frame, report = read_user_layer(
+        spec, frame, notes = read_upload(
             upload.name,
             upload.getvalue(),
-            source_crs=gcj,
-            assume_crs=ss.get("upload_crs"),
-            encoding=encoding,
-            limits=limits,
+            gcj=bool(options["gcj"]),
+            assume_crs=options["crs"],
+            encoding=options["encoding"] or "auto",
+            colour=options["colour"] or "#e7298a",
+            env=os.environ,
         )
-    except ValueError as exc:  # LayerError, or limits misconfigured by the deployment
-        ss.upload_error = exc.summary if isinstance(exc, LayerError) else f"{upload.name}: upload limits: {exc}"
+    except LayerError as exc:
+        ss.upload_error = exc.summary
         return
-    colour = ss.get("upload_colour", "#e7298a")
-    spec = dataclasses.replace(spec, style=dataclasses.replace(spec.style, color=colour, fill_color=colour))
-    ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, report.lines())}
+    ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, notes)}
     commit(ms.toggle(state(), session_layers(), spec.id, True))
 
 
@@ -273,27 +221,16 @@ def _on_click(ls: LayerSet) -> None:
 # --- panels ------------------------------------------------------------------------------------
 
 
-def _md(text: object) -> str:
-    """Escape Markdown so data is shown as text."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
-
-
 def _toggles(ls: LayerSet, lang: Lang) -> None:
     st.subheader(ui("layers", lang))
     for group_id, group_title in ls.catalog.groups:
         specs = [s for s in ls.catalog.layers if s.group == group_id]
         if specs:
-            st.markdown(f"**{_md(group_title.get(lang))}**")
+            st.markdown(f"**{md(group_title.get(lang))}**")
         for spec in specs:
             error = ls.errors.get(spec.id)
-            st.checkbox(
-                spec.title.get(lang),
-                key=f"show_{spec.id}",
-                disabled=error is not None,
-                help=spec.description.get(lang),
-                on_change=_on_toggle,
-                args=(spec.id,),
-            )
+            bound = _bound(f"show_{spec.id}", ms.toggle, ls, spec.id)
+            st.checkbox(spec.title.get(lang), disabled=error is not None, help=spec.description.get(lang), **bound)
             if error is not None:
                 st.error(f"{ui('layer_error', lang)}: {error.summary}")
 
@@ -313,21 +250,23 @@ def _upload_panel(lang: Lang) -> None:
             if st.session_state.get("upload_error"):
                 st.error(st.session_state.upload_error)
         for layer_id, (spec, frame, notes) in users.items():
-            st.markdown(f"**{_md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
+            st.markdown(f"**{md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
             if showing:
                 for note in notes:
                     st.caption(note)
                 st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
 
 
-def _step_controls(lang: Lang) -> None:
+def _step_controls(ls: LayerSet, lang: Lang) -> None:
     ids = [v.id for v in views()]
     current = state().view_id
     position = f"{ids.index(current) + 1} / {len(ids)}" if current in ids else f"– / {len(ids)}"
     prev_col, pos_col, next_col = st.columns([2, 2, 2], vertical_alignment="center")
-    prev_col.button(ui("previous", lang), on_click=_on_step, args=(-1,), key="step_prev", width="stretch")
+    for col, delta, key in ((prev_col, -1, "previous"), (next_col, 1, "next")):
+        col.button(
+            ui(key, lang), on_click=_do, args=(ms.step, ls, views(), delta), key=f"step_{key[:4]}", width="stretch"
+        )
     pos_col.markdown(f"<div class='yq-step'>{position}</div>", unsafe_allow_html=True)
-    next_col.button(ui("next", lang), on_click=_on_step, args=(1,), key="step_next", width="stretch")
 
 
 def _basemap_picker(lang: Lang) -> None:
@@ -349,41 +288,37 @@ def _search(ls: LayerSet, lang: Lang) -> None:
     if query and not hits:
         st.caption(ui("no_results", lang))
     if hits:
-        titles = {spec.id: spec.title.get(lang) for spec in ls.catalog.layers}
+        labels = {h.key: f"{h.name_zh} · {h.name_en} — {ls.catalog.layer(h.layer_id).title.get(lang)}" for h in hits}
+        bound = _bound(f"search_pick_{lang}", ms.go_to, ls)
         st.selectbox(
-            ui("search_results", lang),
-            hits,
-            index=None,
-            key=f"search_pick_{lang}",
-            format_func=lambda h: f"{h.name_zh} · {h.name_en} — {titles[h.layer_id]}",
-            on_change=_on_search_pick,
+            ui("search_results", lang), list(labels), index=None, format_func=lambda k: labels.get(k, str(k)), **bound
         )
 
 
 def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     with st.sidebar:
         st.html(swatch_css(ls.catalog, lang))
-        st.toggle(ui("presentation", lang), key="present_toggle", on_change=_on_present)
+        st.toggle(
+            ui("presentation", lang),
+            key="present_toggle",
+            on_change=_do,
+            args=(ms.set_present,),
+            kwargs={"widget": "present_toggle"},
+        )
         if present:
-            _step_controls(lang)
+            _step_controls(ls, lang)
             _toggles(ls, lang)
             return
         st.radio(
             ui("language", lang),
             LANGS,
-            key="lang_choice",
             horizontal=True,
             format_func=LANG_NAMES.get,
-            on_change=_on_lang,
+            **_bound("lang_choice", ms.set_lang),
         )
-        view_ids = [v.id for v in views()]
-        st.selectbox(
-            ui("preset_view", lang),
-            view_ids,
-            key=f"view_pick_{lang}",
-            format_func=lambda vid: view_by_id(views(), vid).title.get(lang),
-            on_change=_on_view_pick,
-        )
+        titles = {v.id: v.title.get(lang) for v in views()}
+        pick = _bound(f"view_pick_{lang}", ms.open_view_id, ls, views())
+        st.selectbox(ui("preset_view", lang), list(titles), format_func=titles.get, **pick)
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
@@ -404,18 +339,13 @@ def _header(ls: LayerSet, lang: Lang, *, present: bool) -> None:
         return
     st.title(catalog.title.get(lang))
     if view:
-        st.markdown(f"**{_md(view.title.get(lang))}** — {_md(view.caption.get(lang))}")
+        st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
     st.caption(catalog.boundary_statement.get(lang))
     if present:
         return
-    figures = headline()
-    cols = st.columns(5)
-    cols[0].metric(ui("units_identified", lang), f"{figures.confirmed_units} / {figures.plan_units}")
-    cols[1].metric(ui("units_inferred", lang), f"{figures.inferred_units}")
-    cols[2].metric(ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}")
-    cols[3].metric(ui("border_length", lang), f"{figures.border_km:,.0f}")
-    rail = f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}"
-    cols[4].metric(ui("rail_open_km", lang) + " / " + ui("rail_planned_km", lang), rail)
+    figures = headline_figures(headline(), lang)
+    for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
+        col.metric(label, value)
 
 
 def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
@@ -426,7 +356,7 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
     if details is None:
         st.caption(ui("click_hint", lang))
         return
-    st.markdown(f"### {_md(details.name)}")
+    st.markdown(f"### {md(details.name)}")
     st.caption(f"{details.other_name} · {details.layer_title}")
     if compact:
         return
@@ -435,7 +365,7 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
     )
     for label, names in details.relations:
         value = ("、" if lang == "zh" else ", ").join(names)
-        st.markdown(f"**{_md(label)}**: {_md(value or ui('none', lang))}")
+        st.markdown(f"**{md(label)}**: {md(value or ui('none', lang))}")
     if details.sources:
         st.dataframe(
             {ui("sources", lang): [s[0] for s in details.sources], "URL": [s[1] for s in details.sources]},
@@ -443,7 +373,7 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
             width="stretch",
             column_config={"URL": st.column_config.LinkColumn("URL")},
         )
-    st.button(ui("clear_selection", lang), on_click=_on_clear)
+    st.button(ui("clear_selection", lang), on_click=_do, args=(ms.clear_selection,))
 
 
 def _live_map(ls: LayerSet) -> None:
@@ -486,15 +416,13 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
             ui("prepare_html", lang),
             key="prepare_html",
             icon=":material/download:",
-            on_click=_on_prepare,
-            args=(request,),
+            on_click=st.session_state.__setitem__,
+            args=("export_ready", request),
         )
         return
-    data = _shared_or_own(
-        ls,
-        s.visible,
-        lambda: _shared_export(request, day, s.basemap, s, key),
-        lambda: _export(ls, s, day, s.basemap, key),
+    caption, when = ms.caption(s, views()), dt.date.fromisoformat(day)
+    data = _output(
+        ls, "export", request, lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key).encode()
     )
     st.download_button(
         ui("download_html", lang),
@@ -510,18 +438,16 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:
     with st.expander(ui("unknown_title", lang), expanded=False):
-        st.markdown(_md(ls.catalog.unknown_note.get(lang)))
-        st.markdown("\n".join(f"- {_md(n)}" for n in unlocated(ls, lang)))
+        st.markdown(md(ls.catalog.unknown_note.get(lang)))
+        st.markdown("\n".join(f"- {md(n)}" for n in unlocated(ls, lang)))
     with st.expander(ui("table", lang), expanded=False):
         if not st.toggle(ui("show_table", lang), key="show_table"):
             return
         visible = state().visible
-        table = _shared_or_own(
-            ls, visible, lambda: _shared_table(visible, lang), lambda: features_table(ls, visible, lang)
-        )
+        table = _output(ls, "table", repr((visible, lang)), lambda: features_table(ls, visible, lang))
         st.dataframe(table, hide_index=True, width="stretch")
         csv = table.to_csv(index=False).encode("utf-8-sig")
-        geojson = _shared_or_own(ls, visible, lambda: _shared_geojson(visible), lambda: features_geojson(ls, visible))
+        geojson = _output(ls, "geojson", repr(visible), lambda: features_geojson(ls, visible))
         c1, c2 = st.columns(2)
         c1.download_button(ui("download_csv", lang), csv, "yuqian-visible-features.csv", "text/csv", on_click="ignore")
         c2.download_button(

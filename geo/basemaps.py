@@ -131,6 +131,17 @@ def load_basemaps(path: Path = BASEMAPS_PATH) -> tuple[Basemap, ...]:
     return tuple(out)
 
 
+def find_key(basemap: Basemap, *sources: Mapping[str, Any]) -> str | None:
+    """The user's key for `basemap` from the first of `sources` (environment, secrets …) that has one."""
+    if not basemap.key_env:
+        return None
+    for source in sources:
+        value = str(source.get(basemap.key_env) or "").strip()
+        if value:
+            return value
+    return None
+
+
 def basemap_by_id(basemaps: tuple[Basemap, ...], basemap_id: str) -> Basemap:
     """The basemap `basemap_id`; KeyError names the known ids."""
     for basemap in basemaps:

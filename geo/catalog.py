@@ -28,7 +28,7 @@ Role = Literal["unit", "pole", "layout", "corridor", "station", "park", "link", 
 ROLES: tuple[str, ...] = get_args(Role)
 CONFIDENCE = ("high", "medium", "low")
 USER_GROUP = "user"  # layers a user adds in a session; not in the catalog file
-HEADLINE_KEYS = ("units", "poles", "border", "rail")
+HEADLINE_KEYS = ("units", "new_areas", "border_lines", "railways")
 _LAYER_KEYS = {
     "required": (
         "id",

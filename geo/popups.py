@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,6 +22,11 @@ _EMPTY = (None, "")
 def esc(value: Any) -> str:
     """HTML-escape any value (quotes too)."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def md(value: Any) -> str:
+    """Escape Markdown, so data is shown as text where Streamlit renders Markdown."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", "" if value is None else str(value))
 
 
 def display_value(catalog: Catalog, field: str, props: Mapping[str, Any], lang: Lang) -> str | None:

@@ -89,6 +89,17 @@ def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
     return move(new, view.camera)
 
 
+def open_view_id(state: MapState, layerset: LayerSet, views: Sequence[View], view_id: str | None) -> MapState:
+    """Open the preset view `view_id` (a picker's value); None or an unknown id changes nothing."""
+    view = next((v for v in views if v.id == view_id), None)
+    return state if view is None else open_view(state, layerset, view)
+
+
+def go_to(state: MapState, layerset: LayerSet, key: FeatureKey | None) -> MapState:
+    """Select a search result and move the map to it; None changes nothing."""
+    return state if key is None else select(state, layerset, key, zoom_to=True)
+
+
 def step(state: MapState, layerset: LayerSet, views: Sequence[View], delta: int) -> MapState:
     """Presentation: the previous (-1) or next (+1) preset view, wrapping round."""
     ids = [v.id for v in views]
@@ -136,9 +147,11 @@ __all__ = [
     "caption",
     "clear_selection",
     "forget_layer",
+    "go_to",
     "initial",
     "move",
     "open_view",
+    "open_view_id",
     "select",
     "set_basemap",
     "set_lang",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.measure import area_km2, length_km
 
@@ -42,9 +43,9 @@ def summary(layerset: LayerSet) -> Summary:
                 area += area_km2(row.geometry)
             else:
                 inferred += 1
-    confirmed += sum(len(f) for f in _frames(layerset, "poles"))
+    confirmed += sum(len(f) for f in _frames(layerset, "new_areas"))
     open_km = planned_km = 0.0
-    for rail in _frames(layerset, "rail"):
+    for rail in _frames(layerset, "railways"):
         for _, row in rail.iterrows():
             if row["status"] == "open":
                 open_km += length_km(row.geometry)
@@ -55,10 +56,24 @@ def summary(layerset: LayerSet) -> Summary:
         plan_units=layerset.catalog.plan_units,
         inferred_units=inferred,
         confirmed_area_km2=area,
-        border_km=sum(length_km(g) for f in _frames(layerset, "border") for g in f.geometry),
+        border_km=sum(length_km(g) for f in _frames(layerset, "border_lines") for g in f.geometry),
         rail_open_km=open_km,
         rail_planned_km=planned_km,
     )
+
+
+def headline_figures(figures: Summary, lang: Lang) -> list[tuple[str, str]]:
+    """The headline figures as (label, value) pairs in `lang`, ready to show."""
+    return [
+        (ui("units_identified", lang), f"{figures.confirmed_units} / {figures.plan_units}"),
+        (ui("units_inferred", lang), f"{figures.inferred_units}"),
+        (ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}"),
+        (ui("border_length", lang), f"{figures.border_km:,.0f}"),
+        (
+            f"{ui('rail_open_km', lang)} / {ui('rail_planned_km', lang)}",
+            f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}",
+        ),
+    ]
 
 
 def _frames(layerset: LayerSet, figure: str) -> list:
@@ -67,4 +82,4 @@ def _frames(layerset: LayerSet, figure: str) -> list:
     return [f for i in ids if (f := layerset.frame(i)) is not None]
 
 
-__all__ = ["NAMED", "Summary", "summary"]
+__all__ = ["NAMED", "Summary", "headline_figures", "summary"]

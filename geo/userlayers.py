@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import shapely
 from geo.catalog import USER_GROUP, LayerSpec
 from geo.gcj import to_wgs
 from geo.i18n import Text
-from geo.layers import LayerSet
+from geo.layers import LayerError, LayerSet
 from geo.styles import PathStyle
 from geo.userfiles import Limits, fail, read_geojson, read_with_gdal, read_zip
 
@@ -248,6 +249,39 @@ def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
     return "; ".join(parts)
 
 
+def read_upload(
+    name: str,
+    data: bytes,
+    *,
+    gcj: bool,
+    assume_crs: str | None,
+    encoding: str,
+    colour: str,
+    env: Mapping[str, str],
+) -> tuple[LayerSpec, gpd.GeoDataFrame, list[str]]:
+    """An upload with the dashboard's options: drawn in `colour`; limits from `env`.
+
+    Raises
+    ------
+    LayerError
+        Naming the file and its problem (or the deployment's misconfigured limits).
+    """
+    try:
+        limits = Limits.from_env(env)  # read per upload: a deployment may set them
+    except ValueError as exc:
+        raise LayerError(name, [f"upload limits misconfigured: {exc}"]) from None
+    spec, frame, report = read_user_layer(
+        name,
+        data,
+        source_crs="gcj02" if gcj else None,
+        assume_crs=assume_crs or None,
+        encoding=None if encoding == "auto" else encoding,
+        limits=limits,
+    )
+    style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
+    return dataclasses.replace(spec, style=style), frame, report.lines()
+
+
 def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
     """Read a user's file from disk (any supported format); raise LayerError naming it."""
     path = Path(path)
@@ -273,4 +307,4 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))
 
 
-__all__ = ["Limits", "LoadReport", "load_user_file", "read_user_layer", "with_layer"]
+__all__ = ["Limits", "LoadReport", "load_user_file", "read_upload", "read_user_layer", "with_layer"]
