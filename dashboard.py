@@ -19,14 +19,14 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import state as ms
-from geo.basemaps import Basemap, basemap_by_id, find_key, load_basemaps
-from geo.catalog import load_catalog
+from geo.appdata import AppData
+from geo.basemaps import Basemap, find_key
 from geo.details import feature_details, unlocated
 from geo.downloads import features_geojson, features_table
 from geo.export import export_html
 from geo.i18n import LANGS, Lang, ui
-from geo.layers import LayerError, LayerSet, load_layers
-from geo.livemap import data_bundle_uri, gcj_html, live_legends, live_payloads, sync_html
+from geo.layers import LayerError, LayerSet
+from geo.livemap import gcj_html, live_payloads, sync_html
 from geo.livemap import live_groups as make_live_groups
 from geo.mapview import base_map
 from geo.pagestyle import page_css, swatch_css
@@ -34,10 +34,9 @@ from geo.payloads import browser_state
 from geo.picking import picked
 from geo.popups import md
 from geo.search import search
-from geo.summary import Summary, headline_figures, summary
+from geo.summary import headline_figures
 from geo.urlstate import from_query, to_query
-from geo.userlayers import read_upload, with_layer
-from geo.views import View, load_views
+from geo.userlayers import UPLOAD_OPTIONS, read_upload, with_layer
 
 MAP_KEY = "map"
 LANG_NAMES = {"zh": "中文", "en": "English"}
@@ -52,35 +51,11 @@ st.set_page_config(
 
 
 @st.cache_resource(show_spinner="加载图层 / Loading layers…")
-def layers() -> LayerSet:
-    """The catalog and every layer, shared read-only by all sessions."""
-    return load_layers(load_catalog())
-
-
-@st.cache_resource(show_spinner=False)
-def views() -> tuple[View, ...]:
-    return load_views(layers().catalog)
-
-
-@st.cache_resource(show_spinner=False)
-def basemaps() -> tuple[Basemap, ...]:
-    return load_basemaps()
-
-
-@st.cache_resource(show_spinner=False)
-def bundle_uri() -> str:
-    """Every shared layer's data and legends, as one script link (sent once per session)."""
-    return data_bundle_uri(layers(), live_legends(layers()))
-
-
-@st.cache_resource(show_spinner="计算 GCJ-02 偏移 / Shifting overlays to GCJ-02…")
-def shared_gcj_html() -> str:
-    return gcj_html(layers())
-
-
-@st.cache_resource(show_spinner=False)
-def headline() -> Summary:
-    return summary(layers())
+def shared() -> AppData:
+    """The layers, views, basemaps and map data every session shares, read-only."""
+    data = AppData()
+    _ = data.layers, data.views, data.bundle_uri, data.headline  # made now, under the spinner
+    return data
 
 
 @st.cache_data(show_spinner=False, max_entries=96)
@@ -99,7 +74,7 @@ def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
 
 def session_layers() -> LayerSet:
     """The shared layers plus this session's own (never visible to other sessions)."""
-    ls = layers()
+    ls = shared().layers
     for spec, frame, _ in st.session_state.get("user_layers", {}).values():
         ls = with_layer(ls, spec, frame)
     return ls
@@ -138,7 +113,7 @@ def _init(ls: LayerSet) -> None:
     """The first run of a session: the state the link asks for (or the defaults), with notices."""
     if "map_state" in st.session_state:
         return
-    new, notices = from_query(st.query_params.to_dict(), ls, views(), basemaps(), key_for=basemap_key)
+    new, notices = from_query(st.query_params.to_dict(), ls, shared().views, shared().basemaps, key_for=basemap_key)
     commit(new)
     st.session_state.notices = notices
 
@@ -168,7 +143,7 @@ def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict
 
 
 def _on_basemap() -> None:
-    chosen = basemap_by_id(basemaps(), st.session_state[f"basemap_choice_{state().lang}"])
+    chosen = shared().basemap(st.session_state[f"basemap_choice_{state().lang}"])
     new, used = ms.set_basemap(state(), chosen, key=basemap_key(chosen))
     st.session_state.basemap_refused = None if used else chosen.id  # explained under the selector
     commit(new)
@@ -180,17 +155,9 @@ def _on_upload() -> None:
     ss.upload_error, upload = None, ss.get("upload_file")
     if upload is None:
         return
-    options = {k: ss.get(f"upload_{k}") for k in ("gcj", "crs", "encoding", "colour")}
+    options = {k: ss.get(f"upload_{k}") for k in UPLOAD_OPTIONS}
     try:
-        spec, frame, notes = read_upload(
-            upload.name,
-            upload.getvalue(),
-            gcj=bool(options["gcj"]),
-            assume_crs=options["crs"],
-            encoding=options["encoding"] or "auto",
-            colour=options["colour"] or "#e7298a",
-            env=os.environ,
-        )
+        spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
     except LayerError as exc:
         ss.upload_error = exc.summary
         return
@@ -212,7 +179,7 @@ def _on_click(ls: LayerSet) -> None:
     if not click or click == st.session_state.get("last_click"):
         return
     st.session_state.last_click = click
-    crs = basemap_by_id(basemaps(), state().basemap).crs
+    crs = shared().basemap(state().basemap).crs
     key = picked(ls, state().visible, click, returned.get("last_object_clicked_tooltip"), crs)
     if key is not None:
         commit(ms.select(state(), ls, key, zoom_to=False))
@@ -258,28 +225,27 @@ def _upload_panel(lang: Lang) -> None:
 
 
 def _step_controls(ls: LayerSet, lang: Lang) -> None:
-    ids = [v.id for v in views()]
+    ids = [v.id for v in shared().views]
     current = state().view_id
     position = f"{ids.index(current) + 1} / {len(ids)}" if current in ids else f"– / {len(ids)}"
     prev_col, pos_col, next_col = st.columns([2, 2, 2], vertical_alignment="center")
-    for col, delta, key in ((prev_col, -1, "previous"), (next_col, 1, "next")):
-        col.button(
-            ui(key, lang), on_click=_do, args=(ms.step, ls, views(), delta), key=f"step_{key[:4]}", width="stretch"
-        )
+    for col, delta, label in ((prev_col, -1, "previous"), (next_col, 1, "next")):
+        step = {"on_click": _do, "args": (ms.step, ls, shared().views, delta), "key": f"step_{label[:4]}"}
+        col.button(ui(label, lang), width="stretch", **step)
     pos_col.markdown(f"<div class='yq-step'>{position}</div>", unsafe_allow_html=True)
 
 
 def _basemap_picker(lang: Lang) -> None:
     def label(bid: str) -> str:
-        b = basemap_by_id(basemaps(), bid)
+        b = shared().basemap(bid)
         return b.name.get(lang) + (f" — {ui('needs_key', lang)}" if b.needs_key and not basemap_key(b) else "")
 
     # one widget per language: Streamlit keys a selectbox's value by its shown label
-    ids = [b.id for b in basemaps()]
+    ids = [b.id for b in shared().basemaps]
     st.selectbox(ui("basemap", lang), ids, key=f"basemap_choice_{lang}", format_func=label, on_change=_on_basemap)
     refused = st.session_state.get("basemap_refused")
     if refused:
-        st.caption(ui("key_missing", lang).format(env=basemap_by_id(basemaps(), refused).key_env))
+        st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))
 
 
 def _search(ls: LayerSet, lang: Lang) -> None:
@@ -298,26 +264,15 @@ def _search(ls: LayerSet, lang: Lang) -> None:
 def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     with st.sidebar:
         st.html(swatch_css(ls.catalog, lang))
-        st.toggle(
-            ui("presentation", lang),
-            key="present_toggle",
-            on_change=_do,
-            args=(ms.set_present,),
-            kwargs={"widget": "present_toggle"},
-        )
+        st.toggle(ui("presentation", lang), **_bound("present_toggle", ms.set_present))
         if present:
             _step_controls(ls, lang)
             _toggles(ls, lang)
             return
-        st.radio(
-            ui("language", lang),
-            LANGS,
-            horizontal=True,
-            format_func=LANG_NAMES.get,
-            **_bound("lang_choice", ms.set_lang),
-        )
-        titles = {v.id: v.title.get(lang) for v in views()}
-        pick = _bound(f"view_pick_{lang}", ms.open_view_id, ls, views())
+        lang_pick = _bound("lang_choice", ms.set_lang)
+        st.radio(ui("language", lang), LANGS, horizontal=True, format_func=LANG_NAMES.get, **lang_pick)
+        titles = {v.id: v.title.get(lang) for v in shared().views}
+        pick = _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
         st.selectbox(ui("preset_view", lang), list(titles), format_func=titles.get, **pick)
         _basemap_picker(lang)
         _search(ls, lang)
@@ -330,7 +285,7 @@ def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
 
 def _header(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     catalog = ls.catalog
-    view = ms.view_of(state(), views())
+    view = ms.view_of(state(), shared().views)
     if present and view:
         title, caption = html.escape(view.title.get(lang)), html.escape(view.caption.get(lang))
         st.markdown(f"<h1 class='yq-present-title'>{title}</h1>", unsafe_allow_html=True)
@@ -343,7 +298,7 @@ def _header(ls: LayerSet, lang: Lang, *, present: bool) -> None:
     st.caption(catalog.boundary_statement.get(lang))
     if present:
         return
-    figures = headline_figures(headline(), lang)
+    figures = headline_figures(shared().headline, lang)
     for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
         col.metric(label, value)
 
@@ -384,24 +339,24 @@ def _live_map(ls: LayerSet) -> None:
         key=MAP_KEY,
         height=700,
         use_container_width=True,
-        feature_group_to_add=make_live_groups(ls, bundle_uri(), own=own),
+        feature_group_to_add=make_live_groups(ls, shared().bundle_uri, own=own),
         returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
     )
-    basemap = basemap_by_id(basemaps(), state().basemap)
+    basemap = shared().basemap(state().basemap)
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap))
     last, seq = st.session_state.get("sync", (None, 0))
     if shown != last:
         st.session_state.sync = (shown, seq := seq + 1)
     st.iframe(sync_html(shown, seq=seq), height=1)
     if basemap.crs == "gcj02":
-        st.iframe(shared_gcj_html(), height=1)
+        st.iframe(shared().gcj_html, height=1)
         if ls.own_layers:
             st.iframe(_per_layers("own_gcj", ls, lambda: gcj_html(ls, ls.own_layers)), height=1)
 
 
 def _export_panel(ls: LayerSet, lang: Lang) -> None:
     s = state()
-    basemap = basemap_by_id(basemaps(), s.basemap)
+    basemap = shared().basemap(s.basemap)
     key = basemap_key(basemap)
     with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
     if basemap.needs_key and not with_key:
@@ -420,7 +375,7 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
             args=("export_ready", request),
         )
         return
-    caption, when = ms.caption(s, views()), dt.date.fromisoformat(day)
+    caption, when = ms.caption(s, shared().views), dt.date.fromisoformat(day)
     data = _output(
         ls, "export", request, lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key).encode()
     )

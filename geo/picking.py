@@ -38,7 +38,7 @@ def resolve_click(
             continue
         if spec.geometry == "polygon":
             hit = located[located.geometry.contains(point)]
-            measures = list(hit.geometry.area)
+            measures = [float(a) for a in shapely.area(hit.geometry.values)]  # ranks only: degrees will do
         else:
             dist = shapely.distance(located.geometry.values, point)
             hit = located[dist < CLICK_TOLERANCE_DEG]

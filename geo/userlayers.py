@@ -249,17 +249,15 @@ def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
     return "; ".join(parts)
 
 
+UPLOAD_OPTIONS = ("gcj", "crs", "encoding", "colour")
+
+
 def read_upload(
-    name: str,
-    data: bytes,
-    *,
-    gcj: bool,
-    assume_crs: str | None,
-    encoding: str,
-    colour: str,
-    env: Mapping[str, str],
+    name: str, data: bytes, options: Mapping[str, Any], *, env: Mapping[str, str]
 ) -> tuple[LayerSpec, gpd.GeoDataFrame, list[str]]:
-    """An upload with the dashboard's options: drawn in `colour`; limits from `env`.
+    """An upload with the dashboard's form options (:data:`UPLOAD_OPTIONS`; missing ones take their
+    defaults): ``gcj`` digitised on Gaode, ``crs`` to assume when the file states none, ``encoding``
+    ("auto" to detect), ``colour`` to draw it in. Limits come from `env`.
 
     Raises
     ------
@@ -270,14 +268,16 @@ def read_upload(
         limits = Limits.from_env(env)  # read per upload: a deployment may set them
     except ValueError as exc:
         raise LayerError(name, [f"upload limits misconfigured: {exc}"]) from None
+    encoding = options.get("encoding") or "auto"
     spec, frame, report = read_user_layer(
         name,
         data,
-        source_crs="gcj02" if gcj else None,
-        assume_crs=assume_crs or None,
-        encoding=None if encoding == "auto" else encoding,
+        source_crs="gcj02" if options.get("gcj") else None,
+        assume_crs=options.get("crs") or None,
+        encoding=None if encoding == "auto" else str(encoding),
         limits=limits,
     )
+    colour = str(options.get("colour") or USER_STYLE.color)
     style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
     return dataclasses.replace(spec, style=style), frame, report.lines()
 
@@ -307,4 +307,4 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))
 
 
-__all__ = ["Limits", "LoadReport", "load_user_file", "read_upload", "read_user_layer", "with_layer"]
+__all__ = ["UPLOAD_OPTIONS", "Limits", "LoadReport", "load_user_file", "read_upload", "read_user_layer", "with_layer"]

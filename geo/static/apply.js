@@ -135,6 +135,38 @@
     return yq.apply(state);
   };
 
+  /* Dashboard: the one-pixel state frames beside the map carry JSON blocks (#yq-state: a map
+   * state with its sequence number; #yq-gcj: GCJ-02 copies of the features). Each frame's only
+   * script (bridge.js) hands its document to the page's yqTake; the map, when it starts, also
+   * reads the frames already there. An older state arriving late is ignored. */
+  function take(page, doc) {
+    var gcj = doc.getElementById("yq-gcj");
+    var state = doc.getElementById("yq-state");
+    if (gcj) {
+      page.yqGcj = Object.assign(page.yqGcj || {}, JSON.parse(gcj.textContent));
+      page.yqGcjStamp = (page.yqGcjStamp || 0) + 1;
+    }
+    if (state) {
+      var s = JSON.parse(state.textContent);
+      if (!(page.yqState && page.yqState.seq > s.seq)) { page.yqState = s; }
+    }
+  }
+
+  function listen(page) {
+    page.yqTake = function (doc) {
+      try { take(page, doc); } catch (e) { console.error("yq: unreadable state frame", e); }
+      yq.sync();
+    };
+    var frames = page.document.querySelectorAll("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      var doc = null;
+      try { doc = frames[i].contentDocument; } catch (e) { doc = null; }  // another origin: not ours
+      if (doc && doc !== document) {
+        try { take(page, doc); } catch (e) { console.error("yq: unreadable state frame", e); }
+      }
+    }
+  }
+
   /* Start: remember the map and how its features were drawn, then apply the state in the JSON
    * block `stateId` (an export) or the page's state (the dashboard), and listen for new ones. */
   yq.boot = function (map, drawnCrs, stateId) {
@@ -147,7 +179,7 @@
       return;
     }
     try {
-      if (window.parent !== window) { window.parent.yqNotify = function () { yq.sync(); }; }
+      if (window.parent !== window) { listen(window.parent); }
     } catch (e) { console.error("yq: cannot listen for map states", e); }
     yq.sync();
   };

@@ -1,0 +1,58 @@
+"""What every session of the dashboard shares, read-only: made once per process, each part on first use.
+
+The dashboard holds one :class:`AppData` in ``st.cache_resource``; nothing in it changes after
+it is made, so sessions can share it safely. (Two sessions asking for a part at the same moment
+may both compute it; the results are equal.)
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from geo.basemaps import Basemap, load_basemaps
+from geo.catalog import load_catalog
+from geo.layers import LayerSet, load_layers
+from geo.livemap import data_bundle_uri, gcj_html, live_legends
+from geo.summary import Summary, summary
+from geo.views import View, load_views
+
+
+class AppData:
+    """The catalog's layers, views and basemaps, and what the live map needs of them."""
+
+    @cached_property
+    def layers(self) -> LayerSet:
+        """Every layer of the catalog (a broken file is recorded in ``errors``, the rest load)."""
+        return load_layers(load_catalog())
+
+    @cached_property
+    def views(self) -> tuple[View, ...]:
+        return load_views(self.layers.catalog)
+
+    @cached_property
+    def basemaps(self) -> tuple[Basemap, ...]:
+        return load_basemaps()
+
+    @cached_property
+    def bundle_uri(self) -> str:
+        """Every layer's data and legends as one script link (sent once per session)."""
+        return data_bundle_uri(self.layers, live_legends(self.layers))
+
+    @cached_property
+    def gcj_html(self) -> str:
+        """Every feature's GCJ-02 copy, for GCJ-02 basemaps."""
+        return gcj_html(self.layers)
+
+    @cached_property
+    def headline(self) -> Summary:
+        return summary(self.layers)
+
+    def basemap(self, basemap_id: str) -> Basemap:
+        """The basemap `basemap_id` (KeyError names the known ids)."""
+        found = next((b for b in self.basemaps if b.id == basemap_id), None)
+        if found is None:
+            raise KeyError(f"unknown basemap {basemap_id!r}; known: {', '.join(b.id for b in self.basemaps)}")
+        return found
+
+
+__all__ = ["AppData"]
