@@ -68,10 +68,13 @@ async def _session(browser, url: str, seconds: float, seed: int, stats: dict) ->
                 )
                 stats["language"] += 1
             elif step % 5 == 0:
-                await page.get_by_role(
+                prepare = page.get_by_role(
                     "button", name="Prepare offline HTML map" if english else "准备离线 HTML 地图"
-                ).click()
-                await _idle(page)
+                )
+                # the same state as the last export (a layer switched on and off again): already prepared
+                if await prepare.count():
+                    await prepare.click()
+                    await _idle(page)
                 async with page.expect_download(timeout=30_000) as info:
                     await page.locator('[data-testid="stDownloadButton"]').first.click()
                 download = await info.value
