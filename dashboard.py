@@ -8,6 +8,7 @@ map are renderings of that value, computed in ``geo/``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import os
@@ -18,10 +19,11 @@ from urllib.parse import urlencode
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo import picking
 from geo import state as ms
 from geo.appdata import AppData
 from geo.basemaps import Basemap, find_key
-from geo.details import feature_details, unlocated
+from geo.details import details_html, feature_details, unlocated
 from geo.downloads import features_geojson, features_table
 from geo.export import export_html
 from geo.i18n import LANGS, Lang, ui
@@ -31,10 +33,9 @@ from geo.livemap import live_groups as make_live_groups
 from geo.mapview import base_map
 from geo.pagestyle import page_css, swatch_css
 from geo.payloads import browser_state
-from geo.picking import picked
 from geo.popups import md
 from geo.search import search
-from geo.summary import headline_figures
+from geo.summary import headline_html
 from geo.urlstate import from_query, to_query
 from geo.userlayers import UPLOAD_OPTIONS, read_upload, with_layer
 
@@ -43,7 +44,7 @@ LANG_NAMES = {"zh": "中文", "en": "English"}
 NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
 
 st.set_page_config(
-    page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="expanded"
+    page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="auto"
 )
 
 
@@ -123,7 +124,7 @@ def _sync_widgets(ls: LayerSet) -> None:
     s, ss = state(), st.session_state
     for layer_id in ls.catalog.layer_ids:
         ss[f"show_{layer_id}"] = layer_id in s.visible
-    ss.present_toggle, ss.lang_choice = s.present, s.lang
+    ss.present_toggle, ss.lang_choice, ss.labels_toggle = s.present, s.lang, s.labels
     ss[f"basemap_choice_{s.lang}"] = s.basemap
     ss[f"view_pick_{s.lang}"] = s.view_id
 
@@ -172,15 +173,20 @@ def _on_remove(layer_id: str) -> None:
     commit(ms.forget_layer(state(), layer_id))
 
 
-def _on_click(ls: LayerSet) -> None:
-    """streamlit-folium's last click (position and tooltip text) selects the feature under it."""
+def _on_map_report(ls: LayerSet) -> None:
+    """What the map reported: a clicked feature (its layer and id, sent by the browser) selects
+    it; where the reader panned or zoomed is kept, so links and exports show what they see."""
     returned = st.session_state.get(MAP_KEY) or {}
-    click = returned.get("last_object_clicked")
-    if not click or click == st.session_state.get("last_click"):
+    crs = shared().basemap(state().basemap).crs
+    camera = picking.reported_camera(returned, crs)
+    if camera is not None and camera != state().camera and state().camera_seq == st.session_state.get("seen_seq"):
+        commit(ms.moved_by_user(state(), camera))
+    st.session_state.seen_seq = state().camera_seq
+    click = (returned.get("last_object_clicked"), returned.get("last_active_drawing"))
+    if click == st.session_state.get("last_click"):
         return
     st.session_state.last_click = click
-    crs = shared().basemap(state().basemap).crs
-    key = picked(ls, state().visible, click, returned.get("last_object_clicked_tooltip"), crs)
+    key = picking.reported_feature(ls, returned)
     if key is not None:
         commit(ms.select(state(), ls, key, zoom_to=False))
 
@@ -224,15 +230,30 @@ def _upload_panel(lang: Lang) -> None:
                 st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
 
 
-def _step_controls(ls: LayerSet, lang: Lang) -> None:
-    ids = [v.id for v in shared().views]
-    current = state().view_id
-    position = f"{ids.index(current) + 1} / {len(ids)}" if current in ids else f"– / {len(ids)}"
-    prev_col, pos_col, next_col = st.columns([2, 2, 2], vertical_alignment="center")
-    for col, delta, label in ((prev_col, -1, "previous"), (next_col, 1, "next")):
-        step = {"on_click": _do, "args": (ms.step, ls, shared().views, delta), "key": f"step_{label[:4]}"}
+def _present_band(ls: LayerSet, lang: Lang) -> None:
+    """Presentation mode's one band above the map: steps, position, the view's title, layers,
+    names, exit. Keys (PageDown/PageUp, →/←, space, Esc) press these buttons (geo/static/page.js)."""
+    views = shared().views
+    ids = [v.id for v in views]
+    view = ms.view_of(state(), views)
+    position = f"{ids.index(view.id) + 1} / {len(ids)}" if view else f"– / {len(ids)}"
+    cols = st.columns([1, 0.6, 1, 5, 1, 1, 1.2], vertical_alignment="center", gap="small")
+    for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
+        step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
         col.button(ui(label, lang), width="stretch", **step)
-    pos_col.markdown(f"<div class='yq-step'>{position}</div>", unsafe_allow_html=True)
+    cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
+    title = view.title.get(lang) if view else ls.catalog.title.get(lang)
+    cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
+    with cols[4].popover(ui("layers", lang), width="stretch"):
+        # buttons, not checkboxes: a closed popover's widgets would send back stale values
+        for spec in ls.catalog.layers:
+            if spec.id in ls.frames:
+                on = spec.id in state().visible
+                flip = {"on_click": _do, "args": (ms.toggle, ls, spec.id, not on), "key": f"flip_{spec.id}"}
+                st.button(("☑ " if on else "☐ ") + spec.title.get(lang), width="stretch", **flip)
+    cols[5].toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
+    exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": "present_exit"}
+    cols[6].button(ui("exit_presentation", lang), width="stretch", **exit_args)
 
 
 def _basemap_picker(lang: Lang) -> None:
@@ -257,55 +278,56 @@ def _search(ls: LayerSet, lang: Lang) -> None:
         labels = {h.key: f"{h.name_zh} · {h.name_en} — {ls.catalog.layer(h.layer_id).title.get(lang)}" for h in hits}
         bound = _bound(f"search_pick_{lang}", ms.go_to, ls)
         st.selectbox(
-            ui("search_results", lang), list(labels), index=None, format_func=lambda k: labels.get(k, str(k)), **bound
+            ui("search_results", lang),
+            list(labels),
+            index=None,
+            placeholder=ui("choose", lang),
+            format_func=lambda k: labels.get(k, str(k)),
+            **bound,
         )
 
 
-def _sidebar(ls: LayerSet, lang: Lang, *, present: bool) -> None:
+def _sidebar(ls: LayerSet, lang: Lang) -> None:
     with st.sidebar:
-        st.html(swatch_css(ls.catalog, lang))
-        st.toggle(ui("presentation", lang), **_bound("present_toggle", ms.set_present))
-        if present:
-            _step_controls(ls, lang)
-            _toggles(ls, lang)
-            return
         lang_pick = _bound("lang_choice", ms.set_lang)
         st.radio(ui("language", lang), LANGS, horizontal=True, format_func=LANG_NAMES.get, **lang_pick)
+        st.toggle(ui("presentation", lang), **_bound("present_toggle", ms.set_present))
+        st.toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
         titles = {v.id: v.title.get(lang) for v in shared().views}
         pick = _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
-        st.selectbox(ui("preset_view", lang), list(titles), format_func=titles.get, **pick)
+        st.selectbox(
+            ui("preset_view", lang), list(titles), format_func=titles.get, placeholder=ui("choose", lang), **pick
+        )
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
         _upload_panel(lang)
+        _export_panel(ls, lang)
         with st.expander(ui("share_link", lang)):
             base = (st.context.url or "").split("?")[0]
             st.code(f"{base}?{urlencode(to_query(state()))}", language=None, wrap_lines=True)
 
 
-def _header(ls: LayerSet, lang: Lang, *, present: bool) -> None:
-    catalog = ls.catalog
-    view = ms.view_of(state(), shared().views)
-    if present and view:
-        title, caption = html.escape(view.title.get(lang)), html.escape(view.caption.get(lang))
-        st.markdown(f"<h1 class='yq-present-title'>{title}</h1>", unsafe_allow_html=True)
-        st.markdown(f"<p class='yq-present-caption'>{caption}</p>", unsafe_allow_html=True)
-        st.caption(f"{ui('sources', lang)}: {view.source} · {catalog.boundary_statement.get(lang)}")
+def _notices(lang: Lang) -> None:
+    """What a link asked for that could not be done: shown until the reader dismisses it."""
+    notices = st.session_state.get("notices") or []
+    if not notices:
         return
+    st.warning("\n".join(f"- {md(n)}" for n in notices))
+    st.button(ui("dismiss", lang), key="notices_dismiss", on_click=st.session_state.__setitem__, args=("notices", []))
+
+
+def _header(ls: LayerSet, lang: Lang) -> None:
+    catalog = ls.catalog
     st.title(catalog.title.get(lang))
+    view = ms.view_of(state(), shared().views)
     if view:
         st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
-    st.caption(catalog.boundary_statement.get(lang))
-    if present:
-        return
-    figures = headline_figures(shared().headline, lang)
-    for col, (label, value) in zip(st.columns(len(figures)), figures, strict=True):
-        col.metric(label, value)
+    st.html(headline_html(shared().headline, lang))  # the boundary statement is in the map's legend
 
 
-def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
-    if not compact:
-        st.subheader(ui("details", lang))
+def _details(ls: LayerSet, lang: Lang) -> None:
+    st.subheader(ui("details", lang))
     selection = state().selection
     details = feature_details(ls, *selection, lang) if selection else None
     if details is None:
@@ -313,21 +335,7 @@ def _details(ls: LayerSet, lang: Lang, *, compact: bool) -> None:
         return
     st.markdown(f"### {md(details.name)}")
     st.caption(f"{details.other_name} · {details.layer_title}")
-    if compact:
-        return
-    st.dataframe(
-        {"": [r[0] for r in details.rows], " ": [r[1] for r in details.rows]}, hide_index=True, width="stretch"
-    )
-    for label, names in details.relations:
-        value = ("、" if lang == "zh" else ", ").join(names)
-        st.markdown(f"**{md(label)}**: {md(value or ui('none', lang))}")
-    if details.sources:
-        st.dataframe(
-            {ui("sources", lang): [s[0] for s in details.sources], "URL": [s[1] for s in details.sources]},
-            hide_index=True,
-            width="stretch",
-            column_config={"URL": st.column_config.LinkColumn("URL")},
-        )
+    st.html(details_html(details, lang))
     st.button(ui("clear_selection", lang), on_click=_do, args=(ms.clear_selection,))
 
 
@@ -340,10 +348,11 @@ def _live_map(ls: LayerSet) -> None:
         height=700,
         use_container_width=True,
         feature_group_to_add=make_live_groups(ls, shared().bundle_uri, own=own),
-        returned_objects=["last_object_clicked", "last_object_clicked_tooltip"],
+        # the clicked feature's identity (yq.picked), and where the reader has moved the map
+        returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
     )
     basemap = shared().basemap(state().basemap)
-    shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap))
+    shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
     last, seq = st.session_state.get("sync", (None, 0))
     if shown != last:
         st.session_state.sync = (shown, seq := seq + 1)
@@ -365,7 +374,8 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
     # references at the next cleanup, and with many sessions rerunning that can happen
     # before the browser fetches it. Bytes handed to the button stay with this session.
     day, key = dt.date.today().isoformat(), key if with_key else None
-    request = repr((s, day, bool(key)))
+    # prepared for what the map shows; panning after that follows into the file without asking again
+    request = repr((dataclasses.replace(s, camera=None, camera_seq=0), day, bool(key)))
     if st.session_state.get("export_ready") != request:
         st.button(
             ui("prepare_html", lang),
@@ -377,7 +387,10 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
         return
     caption, when = ms.caption(s, shared().views), dt.date.fromisoformat(day)
     data = _output(
-        ls, "export", request, lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key).encode()
+        ls,
+        "export",
+        repr((s, day, bool(key))),
+        lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key).encode(),
     )
     st.download_button(
         ui("download_html", lang),
@@ -417,23 +430,25 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 def main() -> None:
     ls = session_layers()
     _init(ls)
-    _on_click(ls)
-    for notice in st.session_state.pop("notices", []):
-        st.toast(notice, icon=":material/info:")
+    _on_map_report(ls)
     _sync_widgets(ls)
     lang, present = state().lang, state().present
-    st.html(page_css(present=present))
-    _sidebar(ls, lang, present=present)
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()
-    map_col, detail_col = st.columns([5, 1] if present else [3, 1.2])
+    map_col, detail_col = st.columns([1, 0.001] if present else [4.2, 1], gap="small")
     with header:
-        _header(ls, lang, present=present)
+        st.html(page_css(present=present) + swatch_css(ls.catalog, lang))
+        _notices(lang)
+        if present:
+            _present_band(ls, lang)
+        else:
+            _sidebar(ls, lang)
+            _header(ls, lang)
     with map_col:
         _live_map(ls)
-        _export_panel(ls, lang)
-    with detail_col:
-        _details(ls, lang, compact=present)
+    if not present:
+        with detail_col:
+            _details(ls, lang)
     st.query_params.from_dict(to_query(state()))
     if not present:
         _below_map(ls, lang)

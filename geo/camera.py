@@ -9,12 +9,12 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 LatLon = tuple[float, float]
 Bounds = tuple[LatLon, LatLon]  # ((south, west), (north, east))
-MIN_ZOOM, MAX_ZOOM = 4, 12
+MIN_ZOOM, MAX_ZOOM = 4, 12  # what the app chooses when it fits an extent
+MAX_VIEW_ZOOM = 16  # how far a reader can zoom the map themselves
 # The map width the zoom rule fits an extent into; a smaller map shows a little less.
 FIT_WIDTH_PX = 600
 
@@ -56,14 +56,13 @@ class Camera:
 
 
 def camera_for(geom: BaseGeometry) -> Camera:
-    """A camera that shows `geom` whole, centred inside it when it is a polygon."""
+    """A camera that shows `geom` whole: its bounds (fitted in the browser around the legend), or
+    for a point, the point at a close zoom."""
     minx, miny, maxx, maxy = geom.bounds
-    point = shapely.Point((minx + maxx) / 2, (miny + maxy) / 2)
-    if geom.geom_type in ("Polygon", "MultiPolygon") and not geom.contains(point):
+    if maxx - minx < 1e-3 and maxy - miny < 1e-3:
         point = geom.representative_point()
-    span = max(maxy - miny, (maxx - minx) * math.cos(math.radians((miny + maxy) / 2)))
-    zoom = MAX_ZOOM if span == 0 else fit_zoom(span)
-    return Camera(centre=(round(point.y, 5), round(point.x, 5)), zoom=zoom)
+        return Camera(centre=(round(point.y, 5), round(point.x, 5)), zoom=MAX_ZOOM)
+    return Camera(bounds=((round(miny, 5), round(minx, 5)), (round(maxy, 5), round(maxx, 5))))
 
 
-__all__ = ["Bounds", "Camera", "LatLon", "camera_for", "fit_zoom"]
+__all__ = ["MAX_VIEW_ZOOM", "MAX_ZOOM", "MIN_ZOOM", "Bounds", "Camera", "LatLon", "camera_for", "fit_zoom"]

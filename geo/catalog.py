@@ -43,7 +43,16 @@ _LAYER_KEYS = {
         "source",
         "licence",
     ),
-    "optional": ("tooltip", "popup", "style_by", "categories", "searchable", "priority"),
+    "optional": (
+        "tooltip",
+        "popup",
+        "style_by",
+        "categories",
+        "searchable",
+        "priority",
+        "label_rank",
+        "label_min_zoom",
+    ),
 }
 
 
@@ -72,6 +81,8 @@ class LayerSpec:
     role: Role = "context"
     searchable: bool = False
     priority: int = 100  # lower wins when a click or a bare feature id could mean several layers
+    label_rank: int | None = None  # names on the map: lower is placed first; None: not labelled
+    label_min_zoom: int = 0  # labels from this zoom on
 
     def style_for(self, props: Mapping[str, Any]) -> PathStyle:
         """Return the style of a feature with properties `props`."""
@@ -186,10 +197,13 @@ def _layer(raw: Any, index: int, problems: list[str], field_names: set[str], gro
     for key in ("visible", "searchable"):
         if key in raw and not isinstance(raw[key], bool):
             problems.append(f"{where}: '{key}' must be true or false")
-    priority = raw.get("priority", 100)
-    if not isinstance(priority, int) or isinstance(priority, bool):
-        problems.append(f"{where}: 'priority' must be a whole number (lower wins)")
-        priority = 100
+    numbers: dict[str, int | None] = {}
+    for key, default in (("priority", 100), ("label_rank", None), ("label_min_zoom", 0)):
+        value = raw.get(key, default)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            problems.append(f"{where}: '{key}' must be a whole number ≥ 0")
+            value = default
+        numbers[key] = value
     style = parse_style(raw.get("style", {}), f"{where}.style", problems)
     tooltip = _str_list(raw.get("tooltip", ["name"]), f"{where}.tooltip", problems)
     popup = _str_list(raw.get("popup", ["name", "source"]), f"{where}.popup", problems)
@@ -222,7 +236,9 @@ def _layer(raw: Any, index: int, problems: list[str], field_names: set[str], gro
         categories=_categories(raw.get("categories", {}), where, problems, style),
         role=_role(raw.get("role")),
         searchable=raw.get("searchable") is True,
-        priority=priority,
+        priority=numbers["priority"] or 0,
+        label_rank=numbers["label_rank"],
+        label_min_zoom=numbers["label_min_zoom"] or 0,
     )
 
 

@@ -16,7 +16,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.measure import area_km2, length_km
-from geo.popups import display_value
+from geo.popups import display_value, esc
 
 _SOURCE = re.compile(r"(.+?)\s+(https?://\S+)$")
 
@@ -146,4 +146,20 @@ def unlocated(layerset: LayerSet, lang: Lang) -> list[str]:
     return [str(n) for frame in layerset.frames.values() for n in frame.loc[frame.geometry.isna(), key]]
 
 
-__all__ = ["Details", "feature_details", "split_sources", "unlocated"]
+def details_html(details: Details, lang: Lang) -> str:
+    """The details panel's table as HTML: the plan's full wording, wrapped, every value escaped;
+    no header row; relations and sources (links only to http/https) below."""
+    rows = [(label, esc(value)) for label, value in details.rows]
+    for label, names in details.relations:
+        rows.append((label, esc(("、" if lang == "zh" else ", ").join(names) or ui("none", lang))))
+    links = [
+        f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(title)}</a>' if url else esc(title)
+        for title, url in details.sources
+    ]
+    if links:
+        rows.append((ui("sources", lang), "<br>".join(links)))
+    body = "".join(f'<tr><th scope="row">{esc(label)}</th><td>{value}</td></tr>' for label, value in rows)
+    return f'<table class="yq-details">{body}</table>'
+
+
+__all__ = ["Details", "details_html", "feature_details", "split_sources", "unlocated"]

@@ -153,14 +153,17 @@ class Boot(MapScript):
             {% endif %}
         {% endmacro %}
         {% macro script(this, kwargs) %}
-            yq.boot({{ this.map_name() }}, {{ this.crs_js }}, {{ this.state_id_js }});
+            yq.boot({{ this.map_name() }}, {{ this.crs_js }}, {{ this.state_id_js }}{% if this.relay %},
+                {{ this._parent.get_name() }}{% endif %});
         {% endmacro %}
         """
     )
 
-    def __init__(self, *, drawn_crs: str, state: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, *, drawn_crs: str, state: Mapping[str, Any] | None = None, relay: bool = False) -> None:
         super().__init__()
         self._name = "YqBoot"
+        # the dashboard: the group this is in reports clicked features (yq.picked) to streamlit-folium
+        self.relay = relay
         self.crs_js = script_json(drawn_crs)
         self.state_json = script_json(dict(state)) if state is not None else ""
         self.state_id_js = script_json("yq-state" if state is not None else None)

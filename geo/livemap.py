@@ -71,7 +71,7 @@ def live_groups(
     tail = folium.FeatureGroup(name="legend", control=False)
     DataScript(bundle_uri).add_to(tail)
     Legend(live_legends(layerset) if own else None, "zh").add_to(tail)
-    Boot(drawn_crs="wgs84").add_to(tail)  # every layer was just drawn from the stored WGS-84 data
+    Boot(drawn_crs="wgs84", relay=True).add_to(tail)  # every layer was just drawn from the stored WGS-84 data
     groups.append(tail)
     return groups
 

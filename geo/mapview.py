@@ -28,7 +28,6 @@ from geo.state import MapState
 # Initial view: the whole zone, from 两江新区 to 贵安新区 and 秀山 (lat, lon order for folium).
 DEFAULT_CENTER: tuple[float, float] = (28.2, 107.4)
 DEFAULT_ZOOM = 7
-ZONE_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((26.3, 105.6), (30.0, 109.3))
 
 
 def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
@@ -94,11 +93,8 @@ def build_map(
     Legend({state.lang: legend_config(layerset, layer_ids, state.lang)}, state.lang).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    shown = browser_state(layerset, state, basemap=basemap, key=key)
-    if shown["camera"] is None:
-        shown["camera"] = {"bounds": [list(ZONE_BOUNDS[0]), list(ZONE_BOUNDS[1])]}
-    Boot(drawn_crs=crs, state=shown).add_to(m)
+    Boot(drawn_crs=crs, state=browser_state(layerset, state, basemap=basemap, key=key)).add_to(m)
     return m
 
 
-__all__ = ["DEFAULT_CENTER", "DEFAULT_ZOOM", "ZONE_BOUNDS", "base_map", "build_map", "layer_group"]
+__all__ = ["DEFAULT_CENTER", "DEFAULT_ZOOM", "base_map", "build_map", "layer_group"]

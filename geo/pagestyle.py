@@ -33,7 +33,7 @@ def swatch_css(catalog: Catalog, lang: Lang) -> str:
         backgrounds = ", ".join(f'url("{u}") {30 * i}px center / 28px 20px no-repeat' for i, u in enumerate(uris))
         name = spec.title.get(lang).replace("\\", "\\\\").replace('"', '\\"')
         rules.append(
-            f'section[data-testid="stSidebar"] label:has(input[aria-label="{name}"]) p::before'
+            f'label:has(input[aria-label="{name}"]) p::before'
             f'{{content:"";display:inline-block;vertical-align:middle;margin-right:6px;'
             f"width:{30 * len(uris) - 2}px;height:20px;background:{backgrounds}}}"
         )

@@ -7,23 +7,27 @@ the JSON that ``yq.apply`` (``geo/static/apply.js``) draws — in the dashboard 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from geo import geojson_io
+from geo import geojson_io, labels
 from geo.basemaps import Basemap, Crs
+from geo.camera import Camera
 from geo.catalog import LayerSpec
 from geo.elements import script_json
 from geo.gcj import to_gcj, wgs_to_gcj_latlon
 from geo.i18n import Lang, Text, ui
 from geo.layers import LayerSet
-from geo.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
-from geo.state import FeatureKey, MapState
+from geo.popups import display_value, esc, legend_rows, low_confidence_row, popup_html, tooltip_html
+from geo.state import FeatureKey, MapState, view_of
 from geo.styles import LOW_CONFIDENCE_DASH
+from geo.views import View
 
+# The whole zone, from 两江新区 to 贵安新区 and 秀山 ((south, west), (north, east)): the first view.
+ZONE_BOUNDS = ((26.3, 105.6), (30.0, 109.3))
 HIGHLIGHT = {"color": "#ffd300", "weight": 6, "opacity": 1.0, "fillOpacity": 0.15, "fillColor": "#ffd300"}
 _GEOMETRY_RANK = {"polygon": 0, "line": 1, "point": 2}
 CRS_NOTE = {
@@ -66,29 +70,40 @@ def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs:
     (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on."""
     frame = layerset.frames[spec.id]
     catalog = layerset.catalog
+    located = [(p, g) for p, g in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True)]
+    located = [(p, g) for p, g in located if g is not None]  # unlocated: listed in tables and details, not drawn
+    # the order in which the browser tries to place names of the same rank: biggest first
+    by_size = sorted(range(len(located)), key=lambda i: -labels.size(located[i][1]))
+    label_order = {index: order for order, index in enumerate(by_size)}
     features = []
-    for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
-        if geom is None:
-            continue  # unlocated: listed in tables and details, not drawn
+    for index, (props, geom) in enumerate(located):
+        drawn = _drawn(geom, crs)
         slim: dict[str, Any] = {"id": str(props["id"]), "confidence": props.get("confidence")}
         for lang in langs:
             slim[f"_tip_{lang}"] = tooltip_html(catalog, spec, props, lang)
             slim[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
+            if spec.label_rank is not None:  # plain text: the browser sets it as textContent
+                slim[f"_nm_{lang}"] = labels.short_name(display_value(catalog, "name", props, lang) or str(props["id"]))
+        if spec.label_rank is not None:
+            slim["_lab"] = [*labels.anchor(drawn), label_order[index]]
         if spec.style_by:
             slim[spec.style_by] = props.get(spec.style_by)
-        encoded = geojson_io.encode_geometry(_drawn(geom, crs))
-        features.append({"type": "Feature", "properties": slim, "geometry": encoded})
+        features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(drawn)})
     return {"type": "FeatureCollection", "features": features}
 
 
 def _options(spec: LayerSpec, lang: Lang) -> dict[str, Any]:
+    label = None if spec.label_rank is None else {"rank": spec.label_rank, "minZoom": spec.label_min_zoom}
     return {
+        "layer": spec.id,
+        "label": label,
         "lang": lang,
         "style": spec.style.leaflet(),
         "by": spec.style_by,
         "categories": {cat.value: cat.style.leaflet() for cat in spec.categories},
         "lowDash": LOW_CONFIDENCE_DASH,
         "point": spec.geometry == "point",
+        "line": spec.geometry == "line",
         "highlight": {"weight": 5, "fillOpacity": 0.6} if spec.geometry != "point" else {"radius": 10},
     }
 
@@ -122,6 +137,7 @@ def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> d
     return {
         "order": [i for i in catalog.layer_ids if i in entries],
         "title": esc(ui("legend", lang)),
+        "titleText": ui("legend", lang),
         "entries": entries,
         "lowConfidence": low,
         "lowHtml": low_confidence_row(lang),
@@ -143,11 +159,9 @@ def selection_payload(layerset: LayerSet, key: FeatureKey, crs: Crs = "wgs84") -
     return {"key": f"{key[0]}/{key[1]}", "data": data, "options": options}
 
 
-def _camera_json(state: MapState, crs: Crs) -> dict[str, Any] | None:
-    """The state's camera for Leaflet, moved to the drawing CRS."""
-    if state.camera is None:
-        return None
-    out = state.camera.to_json()
+def _camera_json(state: MapState, crs: Crs) -> dict[str, Any]:
+    """The state's camera for Leaflet (the whole zone when it has none), moved to the drawing CRS."""
+    out = (state.camera or Camera(bounds=ZONE_BOUNDS)).to_json()
     if crs == "gcj02":
         if "bounds" in out:
             out["bounds"] = [list(wgs_to_gcj_latlon(*corner)) for corner in out["bounds"]]
@@ -156,10 +170,31 @@ def _camera_json(state: MapState, crs: Crs) -> dict[str, Any] | None:
     return out
 
 
+def _caption(state: MapState, views: Sequence[View]) -> dict[str, str] | None:
+    """The open view's title, caption and sources, shown on the map in presentation mode."""
+    view = view_of(state, views)
+    if view is None or not state.present:
+        return None
+    index = [v.id for v in views].index(view.id)
+    title = f"{index + 1} / {len(views)} · {view.title.get(state.lang)}"
+    return {
+        "title": title,
+        "text": view.caption.get(state.lang),
+        "source": view.source,
+        "sourceLabel": ui("sources", state.lang),
+    }
+
+
 def browser_state(
-    layerset: LayerSet, state: MapState, *, basemap: Basemap | None = None, key: str | None = None
+    layerset: LayerSet,
+    state: MapState,
+    *,
+    basemap: Basemap | None = None,
+    key: str | None = None,
+    views: Sequence[View] = (),
 ) -> dict[str, Any]:
-    """The JSON ``yq.apply`` draws: language, visible layers, selection, camera, CRS, tiles.
+    """The JSON ``yq.apply`` draws: language, visible layers, selection, camera, CRS, tiles,
+    names on or off, and in presentation mode the view's caption.
 
     On a GCJ-02 basemap the selection and the camera are shifted like the layers. Tiles that
     need a key are included only when `key` is given (no tiles otherwise: never a key we were
@@ -168,7 +203,11 @@ def browser_state(
     crs: Crs = basemap.crs if basemap else "wgs84"
     tiles = None
     if basemap is not None and not basemap.is_offline and not (basemap.needs_key and not key):
-        tiles = {"key": f"{basemap.id}/{state.lang}", "layers": basemap.tile_layers(state.lang, key)}
+        tiles = {
+            "key": f"{basemap.id}/{state.lang}",
+            "layers": basemap.tile_layers(state.lang, key),
+            "error": ui("tiles_failed", state.lang),
+        }
     return {
         "lang": state.lang,
         "visible": [i for i in layerset.available if i in set(state.visible)],  # catalog order
@@ -177,6 +216,9 @@ def browser_state(
         "cameraSeq": state.camera_seq,
         "crs": crs,
         "basemap": tiles,
+        "labels": state.labels,
+        "present": state.present,
+        "caption": _caption(state, views),
     }
 
 

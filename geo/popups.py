@@ -78,9 +78,15 @@ def swatch_svg(geometry: str, style: PathStyle, *, low_confidence: bool = False)
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
     width = min(float(style.weight), 6.0)
     if geometry == "polygon":
+        hatch = ""
+        if low_confidence:  # the same hatching as on the map: pattern, not colour alone
+            hatch = "".join(
+                f'<line x1="{x}" y1="18" x2="{x + 14}" y2="2" stroke="{fill}" stroke-width="1.5"/>'
+                for x in (-4, 4, 12, 20)
+            )
         shape = (
             f'<rect x="2" y="2" width="24" height="16" fill="{fill}" fill-opacity="{max(style.fill_opacity, 0.15)}"'
-            f' stroke="{stroke}" stroke-width="{max(width, 1.5)}"{dash_attr}/>'
+            f' stroke="{stroke}" stroke-width="{max(width, 1.5)}"{dash_attr}/>{hatch}'
         )
     elif geometry == "line":
         shape = f'<line x1="1" y1="10" x2="27" y2="10" stroke="{stroke}" stroke-width="{width}"{dash_attr}/>'
@@ -108,16 +114,16 @@ def legend_rows(spec: LayerSpec, lang: Lang) -> str:
     """Legend HTML for one layer: one row, or one per category."""
     items = _legend_items(spec, lang)
     return "".join(
-        f'<div class="yq-legend-row" data-layer="{esc(spec.id)}">{swatch_svg(spec.geometry, style)}'
-        f"<span>{esc(label)}</span></div>"
+        f'<li class="yq-legend-row" data-layer="{esc(spec.id)}">{swatch_svg(spec.geometry, style)}'
+        f"<span>{esc(label)}</span></li>"
         for style, label in items
     )
 
 
 def low_confidence_row(lang: Lang) -> str:
-    """Legend row explaining the dashed outline of low-confidence features."""
-    sample = PathStyle(color="#525252", fill_color="#ffffff", fill_opacity=0.0, weight=2)
+    """Legend row explaining how low-confidence features are drawn: dashed outline, hatched fill."""
+    sample = PathStyle(color="#525252", fill_color="#525252", fill_opacity=0.0, weight=2)
     return (
-        f'<div class="yq-legend-row yq-legend-low">{swatch_svg("polygon", sample, low_confidence=True)}'
-        f"<span>{esc(ui('low_confidence', lang))}</span></div>"
+        f'<li class="yq-legend-row yq-legend-low">{swatch_svg("polygon", sample, low_confidence=True)}'
+        f"<span>{esc(ui('low_confidence', lang))}</span></li>"
     )

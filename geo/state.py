@@ -37,6 +37,7 @@ class MapState:
     camera_seq: int = 0
     view_id: str | None = None
     present: bool = False
+    labels: bool = True
 
 
 def initial(layerset: LayerSet, *, lang: Lang = "zh") -> MapState:
@@ -66,6 +67,11 @@ def toggle(state: MapState, layerset: LayerSet, layer_id: str, on: bool) -> MapS
 def move(state: MapState, camera: Camera) -> MapState:
     """The app moves the map (a search hit, a view, a link)."""
     return dataclasses.replace(state, camera=camera, camera_seq=state.camera_seq + 1)
+
+
+def moved_by_user(state: MapState, camera: Camera) -> MapState:
+    """The user panned or zoomed: remember where, without moving the map again."""
+    return dataclasses.replace(state, camera=camera)
 
 
 def select(state: MapState, layerset: LayerSet, key: FeatureKey, *, zoom_to: bool) -> MapState:
@@ -113,8 +119,13 @@ def set_lang(state: MapState, lang: Lang) -> MapState:
 
 
 def set_present(state: MapState, present: bool) -> MapState:
-    """Enter or leave presentation mode."""
+    """Enter or leave presentation mode (entering it opens the first view if none is open)."""
     return dataclasses.replace(state, present=present)
+
+
+def set_labels(state: MapState, labels: bool) -> MapState:
+    """Show or hide the names on the map."""
+    return dataclasses.replace(state, labels=labels)
 
 
 def set_basemap(state: MapState, basemap: Basemap, *, key: str | None) -> tuple[MapState, bool]:
@@ -150,10 +161,12 @@ __all__ = [
     "go_to",
     "initial",
     "move",
+    "moved_by_user",
     "open_view",
     "open_view_id",
     "select",
     "set_basemap",
+    "set_labels",
     "set_lang",
     "set_present",
     "set_visible",

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.measure import area_km2, length_km
+from geo.popups import esc
 
 # member_evidence values that count a unit as confirmed (named by the plan)
 NAMED = ("named_in_plan", "named_prefecture_interpreted")
@@ -69,11 +70,17 @@ def headline_figures(figures: Summary, lang: Lang) -> list[tuple[str, str]]:
         (ui("units_inferred", lang), f"{figures.inferred_units}"),
         (ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}"),
         (ui("border_length", lang), f"{figures.border_km:,.0f}"),
-        (
-            f"{ui('rail_open_km', lang)} / {ui('rail_planned_km', lang)}",
-            f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}",
-        ),
+        (ui("rail_km", lang), f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}"),
     ]
+
+
+def headline_html(figures: Summary, lang: Lang) -> str:
+    """The headline figures as one compact band (escaped), readable on a phone and a shared screen."""
+    items = "".join(
+        f'<div class="yq-figure"><dt>{esc(label)}</dt><dd>{esc(value)}</dd></div>'
+        for label, value in headline_figures(figures, lang)
+    )
+    return f'<dl class="yq-figures">{items}</dl>'
 
 
 def _frames(layerset: LayerSet, figure: str) -> list:
@@ -82,4 +89,4 @@ def _frames(layerset: LayerSet, figure: str) -> list:
     return [f for i in ids if (f := layerset.frame(i)) is not None]
 
 
-__all__ = ["NAMED", "Summary", "headline_figures", "summary"]
+__all__ = ["NAMED", "Summary", "headline_figures", "headline_html", "summary"]

@@ -2,7 +2,8 @@
 
 Parameters: ``view`` (view id), ``layers`` (comma-separated layer ids), ``basemap``,
 ``lang`` (zh/en), ``sel`` (a feature id such as an adcode, or ``layer/id``), ``lat``,
-``lon``, ``z`` (centre and zoom) and ``present`` (``1`` for presentation mode). A link is
+``lon``, ``z`` (centre and zoom), ``present`` (``1`` for presentation mode) and ``labels``
+(``0`` hides the names on the map). A link is
 read into a :class:`geo.state.MapState` and written from one. Explicit parameters override
 the view's defaults. Anything unknown or malformed is dropped with a notice; nothing here
 raises on user input.
@@ -21,7 +22,7 @@ from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet
 from geo.views import View
 
-KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present")
+KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present", "labels")
 
 
 def _first(value: Any) -> str:
@@ -99,6 +100,9 @@ def from_query(
     if "present" in values and values["present"] not in ("", "0", "1", "true", "false", "yes", "no"):
         notices.append(f"present 应为 1 或 0 / present must be 1 or 0: {values['present']}")
     state = st.set_present(state, values.get("present", "") in ("1", "true", "yes"))
+    if "labels" in values and values["labels"] not in ("0", "1"):
+        notices.append(f"labels 应为 1 或 0 / labels must be 1 or 0: {values['labels']}")
+    state = st.set_labels(state, values.get("labels", "1") != "0")
 
     chosen = values.get("basemap") or (view.basemap if view else None)
     if chosen:
@@ -153,6 +157,8 @@ def to_query(state: st.MapState) -> dict[str, str]:
         out["lat"], out["lon"], out["z"] = f"{lat:.4f}", f"{lon:.4f}", str(zoom)
     if state.present:
         out["present"] = "1"
+    if not state.labels:
+        out["labels"] = "0"
     return out
 
 

@@ -33,6 +33,15 @@ def _sync_state(at: AppTest) -> dict:
     raise AssertionError("no map state on the page")
 
 
+def _html(at: AppTest) -> str:
+    """Everything the page shows through st.html."""
+    return " ".join(e.proto.body for e in elements(at, "html"))
+
+
+def _notices(at: AppTest) -> str:
+    return " ".join(w.value for w in at.warning)
+
+
 def _registered_layers(args: dict) -> list[str]:
     return re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', args["feature_group"])
 
@@ -69,8 +78,8 @@ def test_app_runs_and_shows_the_default_layers(app):
     assert _sync_state(app)["visible"] == list(load_catalog().default_visible())
     # only local assets: Leaflet and our controls as data URIs
     assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
-    metrics = {m.label: m.value for m in app.metric}
-    assert metrics["已确认单位 / 方案总数"] == "17 / 25"
+    figures = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", _html(app)))
+    assert figures["已确认单位 / 方案总数"] == "17 / 25"
 
 
 def test_switching_language_changes_labels(app):
@@ -116,18 +125,27 @@ def test_search_zunyi_and_select_a_district_fills_details(app):
     assert any(m.value == "### 汇川区" for m in app.markdown)
     state = _sync_state(app)
     assert state["selection"]["key"] == "scope_yanxian/520303"
-    assert state["camera"]["zoom"] >= 8 and state["cameraSeq"] == 1
-    texts = " ".join(m.value for m in app.markdown)
-    assert "一核：核心区" in texts and "渝贵铁路" in texts
+    assert state["camera"]["bounds"] and state["cameraSeq"] == 1  # fitted in the browser, around the legend
+    details = _html(app)  # the details table: relations and the plan's wording, whole
+    assert "一核：核心区" in details and "渝贵铁路" in details and "<th scope=\"row\">方案原文</th>" in details
 
 
-def test_a_map_click_selects_the_feature_under_it(app):
+def test_a_map_click_selects_the_feature_the_browser_reports(app):
+    """The browser sends the clicked feature's layer and id; a layer off at load works the same."""
+    app.checkbox(key="show_stations").check().run()
     app.session_state["map"] = {
         "last_object_clicked": {"lat": 29.0263, "lng": 106.6587},
-        "last_object_clicked_tooltip": "綦江东 线路: 渝贵铁路",
+        "last_active_drawing": {"type": "Feature", "properties": {"layer": "stations", "id": "qijiangdong"}},
     }
-    app.checkbox(key="show_stations").check().run()
+    app.run()
     assert any(m.value == "### 綦江东" for m in app.markdown)
+    assert app.query_params["sel"] == "stations/qijiangdong"
+
+
+def test_panning_by_hand_goes_into_the_link(app):
+    app.session_state["map"] = {"center": {"lat": 28.5, "lng": 106.9}, "zoom": 9}
+    app.run()
+    assert (app.query_params["lat"], app.query_params["lon"], app.query_params["z"]) == ("28.5000", "106.9000", "9")
 
 
 def test_table_download_offers_the_visible_layers(app):
@@ -173,9 +191,13 @@ def test_a_link_restores_layers_language_and_selection_over_the_view():
 
 def test_malformed_parameters_give_a_notice_not_an_exception():
     at = _open(view="nowhere", layers="metro", lang="fr", lat="x", z="-3", sel="<script>", present="maybe")
-    notices = " ".join(t.value for t in at.toast)
-    for word in ("nowhere", "metro", "fr", "-3", "<script>", "maybe"):
+    notices = _notices(at)
+    for word in ("nowhere", "metro", "fr", "-3", "\\<script\\>", "maybe"):
         assert word in notices
+    at.checkbox(key="show_rail").check().run()
+    assert "nowhere" in _notices(at)  # notices stay until the reader dismisses them
+    at.button(key="notices_dismiss").click().run()
+    assert not at.warning
     # layers=metro asked for no known layer: the default layers, not a blank map
     assert _sync_state(at)["visible"] == [i for i in load_catalog().layer_ids if i in load_catalog().default_visible()]
     assert at.title[0].value == "渝黔合作先行示范区"
@@ -183,9 +205,9 @@ def test_malformed_parameters_give_a_notice_not_an_exception():
 
 def test_presentation_mode_steps_through_the_views():
     at = _open(view="overview", present="1")
-    assert {"◀ 上一步", "下一步 ▶"} <= {b.label for b in at.button}
-    assert not at.text_input  # the sidebar holds only step controls and layer toggles
-    assert any("1 / 8" in m.value for m in at.markdown)
+    assert {"◀ 上一步", "下一步 ▶", "退出演示"} <= {b.label for b in at.button}
+    assert not at.text_input  # one band: steps, position, title, layers, names, exit
+    assert "1 / 8" in _html(at)
     views = [v.id for v in load_views(load_catalog())]
     seen = []
     for _ in views:
@@ -195,16 +217,19 @@ def test_presentation_mode_steps_through_the_views():
     assert seen == views[1:] + views[:1]
     at.button(key="step_prev").click().run()
     assert at.query_params["view"] == views[-1]
-    assert any("示范区全貌" in m.value or "园区配对" in m.value for m in at.markdown)
+    assert "园区配对" in _html(at) and _sync_state(at)["caption"]["text"]  # the caption is on the map
     # the presenter can still toggle a layer during a step
-    at.checkbox(key="show_rail").check().run()
-    assert "rail" in _sync_state(at)["visible"]
+    rail_on = "rail" in _sync_state(at)["visible"]
+    at.button(key="flip_rail").click().run()
+    assert ("rail" in _sync_state(at)["visible"]) != rail_on
+    at.button(key="present_exit").click().run()
+    assert "present" not in at.query_params and at.text_input  # back to browsing
 
 
 def test_basemap_from_a_link_and_no_key_in_the_page(monkeypatch):
     monkeypatch.delenv("TIANDITU_TOKEN", raising=False)
     at = _open(basemap="tianditu")
-    assert any("TIANDITU_TOKEN" in t.value for t in at.toast)  # refused with a notice: no key configured
+    assert "TIANDITU\\_TOKEN" in _notices(at)  # refused with a notice: no key configured
     assert _sync_state(at)["basemap"] is None and _sync_state(at)["crs"] == "wgs84"
     page = str(at._tree)
     assert "tianditu.gov.cn" not in page and "tk=" not in page

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from geo.export import export_html
-from geo.mapview import MapState
+from geo.state import MapState
 from geo.measure import distance_km
 from geo.userlayers import load_user_file, with_layer
 from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
@@ -151,7 +151,7 @@ def test_switching_language_relabels_the_same_map(chromium, dashboard_url, layer
     page.get_by_text("English", exact=True).click()
     wait_for(
         page,
-        lambda: frame.evaluate("document.querySelector('.yq-legend-title').textContent") == "Legend",
+        lambda: frame.evaluate("document.querySelector('.yq-legend-toggle').textContent").startswith("Legend"),
         what="the legend in English",
     )
     x, y = _click_on_map(page, frame, QIJIANG_INSIDE)

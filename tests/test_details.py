@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shapely
 
-from geo.camera import camera_for
+from geo.camera import Camera, camera_for
 from geo.details import feature_details, split_sources
 from geo.downloads import features_geojson, features_table
-from geo.picking import resolve_click
+from geo.picking import reported_camera, reported_feature
 from geo.search import search
 from geo.summary import summary
 
@@ -72,18 +72,27 @@ def test_details_of_a_line_list_the_units_it_crosses(layerset):
     assert "桐梓县" in crossed and "綦江区（含万盛经开区）" in crossed
 
 
-def test_click_resolves_points_before_polygons(layerset):
-    visible = ("stations", "scope_yanxian", "counties")
-    assert resolve_click(layerset, visible, 29.0263, 106.6587) == ("stations", "qijiangdong")
-    assert resolve_click(layerset, visible, 28.6, 106.75) == ("scope_yanxian", "500110")
-    # a layer that is off cannot be clicked
-    assert resolve_click(layerset, ("counties",), 29.0263, 106.6587) == ("counties", "500110")
-    assert resolve_click(layerset, visible, 40.0, 116.4) is None
+def test_a_reported_click_selects_the_feature_the_browser_names(layerset):
+    report = {"last_active_drawing": {"type": "Feature", "properties": {"layer": "scope_yanbian", "id": "520330"}}}
+    assert reported_feature(layerset, report) == ("scope_yanbian", "520330")
+    # the feature's own GeoJSON (what streamlit-folium sends for a click it saw itself) works too
+    own = {"last_active_drawing": {"properties": {"_layer": "stations", "id": "qijiangdong", "_tip_zh": "…"}}}
+    assert reported_feature(layerset, own) == ("stations", "qijiangdong")
+    for bad in (
+        {},
+        {"last_active_drawing": None},
+        {"last_active_drawing": {"properties": {"layer": "nope", "id": "1"}}},
+    ):
+        assert reported_feature(layerset, bad) is None
 
 
-def test_click_uses_the_tooltip_text_to_disambiguate(layerset):
-    visible = ("scope_yanxian", "counties", "core")
-    assert resolve_click(layerset, visible, 28.6, 106.75, "一核：核心区 面积") == ("core", "core")
+def test_a_reported_map_position_becomes_a_wgs84_camera():
+    report = {"center": {"lat": 28.9, "lng": 106.8}, "zoom": 9}
+    assert reported_camera(report, "wgs84") == Camera(centre=(28.9, 106.8), zoom=9)
+    (lat, lon), _ = reported_camera(report, "gcj02").centre_zoom()
+    assert 0.002 < lat - 28.9 < 0.01 and 0.002 < 106.8 - lon < 0.01  # moved back north-west from GCJ-02
+    assert reported_camera({"center": {"lat": "x"}, "zoom": 9}, "wgs84") is None
+    assert reported_camera({"center": None, "zoom": None}, "wgs84") is None
 
 
 def test_summary_figures(layerset):

@@ -44,12 +44,47 @@
           if (!g) { return; }
           if (g.type === "Point") { f.setLatLng(L.GeoJSON.coordsToLatLng(g.coordinates)); }
           else if (f.setLatLngs) { f.setLatLngs(L.GeoJSON.coordsToLatLngs(g.coordinates, yq.DEPTH[g.type])); }
+          f.yqShift = gcj ? offsetOf(f.feature.geometry, g) : [0, 0];  // names move with their feature
         });
       });
     });
     yq.crs = crs;
     if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
     return true;
+  }
+
+  /* The (lat, lon) offset between a geometry and its shifted copy, from their first positions. */
+  function firstPosition(coords) {
+    while (coords && typeof coords[0] !== "number") { coords = coords[0]; }
+    return coords;
+  }
+  function offsetOf(from, to) {
+    var a = firstPosition(from.coordinates), b = firstPosition(to.coordinates);
+    return a && b ? [b[1] - a[1], b[0] - a[0]] : [0, 0];
+  }
+
+  /* Tiles that cannot load (no network, a moved provider) leave the map looking like the offline
+   * one; say so on the map instead. */
+  function watchTiles(map, layers, message) {
+    var loaded = 0, failed = 0;
+    var note = yq.tileNote;
+    if (note) { note.remove(); yq.tileNote = null; }
+    layers.forEach(function (t) {
+      t.on("tileload", function () { loaded += 1; if (yq.tileNote) { yq.tileNote.remove(); yq.tileNote = null; } });
+      t.on("tileerror", function () {
+        failed += 1;
+        if (loaded === 0 && failed >= 2 && !yq.tileNote) {
+          yq.tileNote = L.control({ position: "topright" });
+          yq.tileNote.onAdd = function () {
+            var div = L.DomUtil.create("div", "yq-tile-error");
+            div.setAttribute("role", "status");
+            div.textContent = message;
+            return div;
+          };
+          yq.tileNote.addTo(map);
+        }
+      });
+    });
   }
 
   function setTiles(map, basemap) {
@@ -59,6 +94,7 @@
     yq.tiles = (basemap ? basemap.layers : []).map(function (t) { return L.tileLayer(t.url, t.options).addTo(map); });
     yq.tiles.slice().reverse().forEach(function (t) { t.bringToBack(); });
     yq.tilesKey = key;
+    watchTiles(map, yq.tiles, basemap ? basemap.error : "");
   }
 
   function setVisible(map, visible) {
@@ -84,12 +120,25 @@
     yq.selectionKey = key;
   }
 
+  /* Room kept free when fitting bounds: the zoom and tool buttons on the left, the legend (when
+   * open) on the right, so it never hides what was asked for. */
+  function fitPadding(map) {
+    var legend = map.getContainer().querySelector(".yq-legend:not(.yq-legend-closed)");
+    var right = legend ? legend.offsetWidth + 20 : 20;
+    var size = map.getSize();
+    right = Math.min(right, size.x / 2);
+    return { paddingTopLeft: [Math.min(60, size.x / 6), 20], paddingBottomRight: [right, 20], maxZoom: 12 };
+  }
+
   function setCamera(map, camera, seq, animate) {
     if (!camera || seq === yq.cameraSeq) { return; }
     yq.cameraSeq = seq;
+    var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    animate = animate && !reduced;
     if (camera.bounds) {
-      if (animate) { map.flyToBounds(camera.bounds, { duration: 0.8, padding: [10, 10] }); }
-      else { map.fitBounds(camera.bounds, { padding: [10, 10], animate: false }); }
+      var fit = fitPadding(map);
+      if (animate) { fit.duration = 0.8; map.flyToBounds(camera.bounds, fit); }
+      else { fit.animate = false; map.fitBounds(camera.bounds, fit); }
     } else if (animate) {
       map.flyTo(camera.center, camera.zoom, { duration: 0.8 });
     } else {
@@ -113,6 +162,9 @@
     setVisible(map, state.visible || []);
     setSelection(map, state.selection || null);
     setCamera(map, state.camera || null, state.cameraSeq || 0, animate);
+    yq.labelsOn = state.labels !== false;
+    if (yq.relabel) { yq.relabel(); }
+    if (yq.present) { yq.present(map, state); }
     return true;
   };
 
@@ -169,10 +221,13 @@
 
   /* Start: remember the map and how its features were drawn, then apply the state in the JSON
    * block `stateId` (an export) or the page's state (the dashboard), and listen for new ones. */
-  yq.boot = function (map, drawnCrs, stateId) {
+  yq.boot = function (map, drawnCrs, stateId, relay) {
     yq.map = map;
+    yq.relay = relay || null;
     yq.crs = drawnCrs || "wgs84";
     yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs
+    if (yq.labelsOnMap) { yq.labelsOnMap(map); }
+    if (yq.pageOnMap) { yq.pageOnMap(map); }
     var block = stateId ? document.getElementById(stateId) : null;
     if (block) {
       yq.apply(JSON.parse(block.textContent), { animate: false });

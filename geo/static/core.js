@@ -20,6 +20,20 @@
     if (bundle.legends) { yq.legendData = bundle.legends; }
   };
 
+  /* A feature was clicked: tell the dashboard which one (its layer and id, not a position to
+   * resolve again). streamlit-folium reports clicks on the layers it knew when the map was
+   * built; yq.relay is one of them, so firing a click on it reaches the dashboard from any
+   * feature, also one switched on or uploaded later. In an exported file there is no relay. */
+  yq.picked = function (layerId, featureId, latlng) {
+    var relay = yq.relay;
+    if (!relay) { return; }
+    var picked = { type: "Feature", properties: { layer: layerId, id: featureId }, geometry: null };
+    // after the click has reached every other listener: the dashboard keeps the last report
+    setTimeout(function () {
+      relay.fire("click", { latlng: latlng, layer: { toGeoJSON: function () { return picked; } } });
+    }, 0);
+  };
+
   /* The registered groups on `map`, in drawing order. */
   yq.registered = function (map) {
     var out = [];
@@ -57,16 +71,41 @@
 
   /* A catalog layer from GeoJSON whose properties carry escaped HTML (_tip_<lang>, _pop_<lang>).
    * opts = {lang, style, by, categories: {value: style}, lowDash, point, highlight, interactive}. */
+  /* Hatching for low-confidence areas (pattern, not colour alone): one SVG pattern per colour,
+   * kept in the renderer's own <svg>. */
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  function ensureHatch(layer, colour) {
+    var svg = layer._renderer && layer._renderer._container;
+    var id = "yq-hatch-" + String(colour).replace(/[^0-9a-zA-Z]/g, "");
+    if (!svg || svg.querySelector("#" + id)) { return; }
+    var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(SVG_NS, "defs"), svg.firstChild);
+    var pattern = document.createElementNS(SVG_NS, "pattern");
+    var attrs = { id: id, patternUnits: "userSpaceOnUse", width: "8", height: "8", patternTransform: "rotate(45)" };
+    Object.keys(attrs).forEach(function (k) { pattern.setAttribute(k, attrs[k]); });
+    var line = document.createElementNS(SVG_NS, "line");
+    var lattrs = { x1: "0", y1: "0", x2: "0", y2: "8", stroke: colour, "stroke-width": "2.5" };
+    Object.keys(lattrs).forEach(function (k) { line.setAttribute(k, lattrs[k]); });
+    pattern.appendChild(line);
+    defs.appendChild(pattern);
+  }
+  yq.hatchId = function (colour) { return "yq-hatch-" + String(colour).replace(/[^0-9a-zA-Z]/g, ""); };
+
   yq.geojson = function (data, opts) {
     data = decodeAll(data);
+    if (opts.label && opts.layer && yq.labelSpec) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
     function styleOf(feature) {
       var p = feature.properties || {};
       var s = (opts.by && opts.categories[p[opts.by]]) || opts.style;
       var out = {};
       for (var k in s) { out[k] = s[k]; }
       if (p.confidence === "low" && !opts.point && opts.lowDash) {
-        out.dashArray = opts.lowDash;
-        out.opacity = Math.min(out.opacity === undefined ? 1 : out.opacity, 0.85);
+        // a line keeps its own dashes (planned = long dashes); otherwise low confidence is dashed
+        if (!out.dashArray) { out.dashArray = opts.lowDash; }
+        if (!opts.line) {
+          out.yqHatch = out.fillColor || out.color;
+          out.fillColor = "url(#" + yq.hatchId(out.yqHatch) + ")";
+          out.fillOpacity = Math.max(out.fillOpacity || 0, 0.55);
+        }
       }
       return out;
     }
@@ -78,13 +117,21 @@
       onEachFeature: function (feature, l) {
         l.yqIndex = index++;  // position in the layer's data, to find the same feature's GCJ-02 copy
         var p = feature.properties || {};
+        if (opts.layer) { p._layer = opts.layer; }
+        var hatch = styleOf(feature).yqHatch;
+        if (hatch) { l.on("add", function () { ensureHatch(l, hatch); }); }
         var tip = p["_tip_" + (yq.lang || opts.lang)];
         if (tip) { l.bindTooltip(tip, { sticky: true, className: "yq-tooltip" }); }
         // not bindPopup: it stops the click, and the measure tool needs every map click
         l.on("click", function (e) {
           var pop = p["_pop_" + (yq.lang || opts.lang)];
-          if (!pop || yq.measuring || !l._map) { return; }
-          L.popup({ maxWidth: 380 }).setLatLng(e.latlng).setContent(pop).openOn(l._map);
+          if (yq.measuring || !l._map) { return; }
+          if (opts.layer) { yq.picked(opts.layer, p.id, e.latlng); }
+          if (!pop) { return; }
+          // as wide as its content up to the map's width (less a margin), wrapping beyond that
+          var width = Math.max(240, l._map.getSize().x - 60);
+          L.popup({ maxWidth: width, minWidth: Math.min(320, width), autoPanPadding: [20, 20], className: "yq-popup" })
+            .setLatLng(e.latlng).setContent(pop).openOn(l._map);
         });
         if (opts.highlight) {
           l.on("mouseover", function () { if (l.setStyle) { l.setStyle(opts.highlight); } });

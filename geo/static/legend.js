@@ -17,11 +17,36 @@
     var div;
     control.onAdd = function () {
       div = L.DomUtil.create("div", "yq-legend");
+      div.setAttribute("role", "region");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
+      L.DomEvent.on(div, "click", function (e) {
+        if (!e.target.closest || !e.target.closest(".yq-legend-toggle")) { return; }
+        setClosed(!yq.legendClosed);
+      });
       return div;
     };
     control.addTo(map);
+    // closed by default on a small map (a phone); the reader's choice is kept for this tab
+    var stored = null;
+    try { stored = window.sessionStorage.getItem("yqLegendClosed"); } catch (e) { stored = null; }
+    yq.legendClosed = stored === null ? map.getSize().x < 600 : stored === "1";
+    function setClosed(closed) {
+      yq.legendClosed = closed;
+      try { window.sessionStorage.setItem("yqLegendClosed", closed ? "1" : "0"); } catch (e) { /* private mode */ }
+      render();
+    }
+    // a tooltip or popup reads above the legend: the legend fades while one overlaps it
+    function fade(e) {
+      var pop = e.popup || e.tooltip;
+      var el = pop && pop.getElement && pop.getElement();
+      if (!el || !div) { return; }
+      var a = el.getBoundingClientRect(), b = div.getBoundingClientRect();
+      var hit = a.right > b.left && a.left < b.right && a.bottom > b.top && a.top < b.bottom;
+      L.DomUtil[hit ? "addClass" : "removeClass"](div, "yq-legend-under");
+    }
+    map.on("popupopen tooltipopen", function (e) { setTimeout(function () { fade(e); }, 0); });
+    map.on("popupclose tooltipclose", function () { if (div) { L.DomUtil.removeClass(div, "yq-legend-under"); } });
     var pending = false;
     function render() {
       pending = false;
@@ -36,12 +61,16 @@
         low = low || !!config.lowConfidence[id];
       });
       div.setAttribute("data-layers", shown.join(","));
+      div.setAttribute("aria-label", config.titleText || "");
+      L.DomUtil[yq.legendClosed ? "addClass" : "removeClass"](div, "yq-legend-closed");
       div.innerHTML =
-        '<div class="yq-legend-title">' + config.title + "</div>" +
-        (rows.length ? rows.join("") : '<div class="yq-legend-empty">' + config.emptyHtml + "</div>") +
-        (low ? config.lowHtml : "") +
+        '<button type="button" class="yq-legend-toggle yq-legend-title" aria-expanded="' + !yq.legendClosed + '">' +
+        config.title + '<span aria-hidden="true">' + (yq.legendClosed ? " ▸" : " ▾") + "</span></button>" +
+        '<div class="yq-legend-body"><ul class="yq-legend-list">' +
+        (rows.length ? rows.join("") : '<li class="yq-legend-empty">' + config.emptyHtml + "</li>") +
+        (low ? config.lowHtml : "") + "</ul>" +
         '<div class="yq-legend-footer">' + config.footerHtml +
-        (config.crsHtml ? "<br>" + config.crsHtml[yq.crs || config.crs || "wgs84"] : "") + "</div>";
+        (config.crsHtml ? "<br>" + config.crsHtml[yq.crs || config.crs || "wgs84"] : "") + "</div></div>";
       restack(map);
     }
     function update() {

@@ -1,0 +1,136 @@
+/* The 渝黔 map in the browser: names on the map, as DOM text (found by search-in-page, read by
+ * screen readers), placed so that no two overlap. Each catalog layer with a label rank gives
+ * every feature an anchor (_lab: [lat, lon, order], computed in Python: polylabel for polygons,
+ * the middle of lines, the point itself) and a short name (_nm_<lang>). Names are placed by
+ * rank, then order (bigger features first); a name that would overlap one already placed, or
+ * leave the map, is hidden at this zoom. Points are named beside the dot (right, left, above,
+ * below: the first place that is free). */
+(function () {
+  "use strict";
+  var yq = window.yq;
+  var PAD = 3;  // px kept free around every name
+  var POINT_GAP = 7;  // px between a dot and its name
+
+  function pane(map) {
+    var p = map.getPane("yqLabels");
+    if (!p) {
+      p = map.createPane("yqLabels");
+      p.className += " yq-labels";
+      p.setAttribute("aria-label", "labels");
+    }
+    return p;
+  }
+
+  function candidates(map) {
+    var zoom = map.getZoom();
+    var out = [];
+    yq.registered(map).forEach(function (group) {
+      var spec = yq.labelSpecs[group.yqLayerId];
+      if (!spec || zoom < spec.minZoom) { return; }
+      group.eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          var p = f.feature && f.feature.properties;
+          if (!p || !p._lab) { return; }
+          out.push({ rank: spec.rank, order: p._lab[2], feature: f, props: p, point: !!spec.point,
+                     key: group.yqLayerId + "/" + p.id });
+        });
+      });
+    });
+    out.sort(function (a, b) { return a.rank - b.rank || a.order - b.order; });
+    return out;
+  }
+
+  function overlaps(box, placed) {
+    for (var i = 0; i < placed.length; i++) {
+      var o = placed[i];
+      if (box.x1 > o.x0 && box.x0 < o.x1 && box.y1 > o.y0 && box.y0 < o.y1) { return true; }
+    }
+    return false;
+  }
+
+  /* Where the label's anchor is now (features move when the map is shifted to GCJ-02). */
+  function anchorOf(c) {
+    var lab = c.props._lab;
+    var shift = c.feature.yqShift || [0, 0];
+    return L.latLng(lab[0] + shift[0], lab[1] + shift[1]);
+  }
+
+  function place(map) {
+    var p = pane(map);
+    var lang = yq.lang || "zh";
+    var size = map.getSize();
+    // the legend, the caption and the buttons are obstacles too: no name hides under them
+    var origin = map.getContainer().getBoundingClientRect();
+    var placed = [];
+    map.getContainer().querySelectorAll(".leaflet-control").forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      if (r.width && r.height) {
+        placed.push({ x0: r.left - origin.left, y0: r.top - origin.top, x1: r.right - origin.left, y1: r.bottom - origin.top });
+      }
+    });
+    var seen = {};
+    var on = yq.labelsOn !== false;
+    var els = yq.labelEls || (yq.labelEls = {});
+    if (on) {
+      candidates(map).forEach(function (c) {
+        var text = c.props["_nm_" + lang];
+        if (!text || seen[c.key]) { return; }
+        seen[c.key] = true;
+        var el = els[c.key];
+        if (!el) {
+          el = els[c.key] = L.DomUtil.create("div", "yq-label", p);
+          el.setAttribute("data-key", c.key);
+        }
+        el.style.display = "";
+        if (el.textContent !== text || !el.yqW) {  // measured once per text: no layout per move
+          el.textContent = text;
+          L.DomUtil[c.point ? "addClass" : "removeClass"](el, "yq-label-point");
+          el.yqW = el.offsetWidth;
+          el.yqH = el.offsetHeight;
+        }
+        var w = el.yqW, h = el.yqH;
+        var at = map.latLngToContainerPoint(anchorOf(c));
+        var offsets = c.point
+          ? [[POINT_GAP, -h / 2], [-w - POINT_GAP, -h / 2], [-w / 2, -h - POINT_GAP], [-w / 2, POINT_GAP]]
+          : [[-w / 2, -h / 2]];
+        var fitted = null;
+        for (var i = 0; i < offsets.length && !fitted; i++) {
+          var x0 = at.x + offsets[i][0], y0 = at.y + offsets[i][1];
+          var box = { x0: x0 - PAD, y0: y0 - PAD, x1: x0 + w + PAD, y1: y0 + h + PAD };
+          var inside = x0 >= 0 && y0 >= 0 && x0 + w <= size.x && y0 + h <= size.y;
+          if (inside && !overlaps(box, placed)) { fitted = { box: box, x: x0, y: y0 }; }
+        }
+        if (!fitted) { el.style.display = "none"; return; }
+        placed.push(fitted.box);
+        // the pane moves with the map: position in layer coordinates
+        var layerPoint = map.containerPointToLayerPoint([fitted.x, fitted.y]);
+        L.DomUtil.setPosition(el, layerPoint);
+      });
+    }
+    Object.keys(els).forEach(function (key) { if (!seen[key]) { els[key].style.display = "none"; } });
+    p.setAttribute("data-shown", String(Object.keys(els).filter(function (k) { return els[k].style.display !== "none"; }).length));
+  }
+
+  var pending = false;
+  function schedule(map) {
+    if (pending) { return; }
+    pending = true;
+    var run = function () { pending = false; place(map); };
+    if (window.requestAnimationFrame) { window.requestAnimationFrame(run); } else { setTimeout(run, 16); }
+  }
+
+  yq.labelSpecs = {};
+  /* Called by yq.geojson for each layer that has a label rank. */
+  yq.labelSpec = function (layerId, spec, point) {
+    yq.labelSpecs[layerId] = { rank: spec.rank, minZoom: spec.minZoom || 0, point: point };
+  };
+
+  /* Place again after anything that moves or changes what is drawn. */
+  yq.labelsOnMap = function (map) {
+    pane(map);
+    map.on("zoomend moveend layeradd layerremove resize", function () { schedule(map); });
+    yq.relabel = function () { schedule(map); };
+    schedule(map);
+  };
+})();

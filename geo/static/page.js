@@ -1,0 +1,104 @@
+/* The 渝黔 map in the browser: its place in the dashboard page, and presenting.
+ * - The map frame fills the viewport below whatever is above it (the page's CSS reads the
+ *   height from --yq-map-h, which this sets), and follows the window's size.
+ * - In presentation mode: the view's title and caption sit on the map; PageDown/PageUp (what
+ *   presentation clickers send), →/← and space step through the views, Esc leaves the mode;
+ *   the map's own arrow-key panning is off so it does not swallow them.
+ * In an exported file there is no page around the map: only the caption and keys apply. */
+(function () {
+  "use strict";
+  var yq = window.yq;
+  var MIN_HEIGHT = 320;
+  var NEXT = { PageDown: 1, ArrowRight: 1, " ": 1, Spacebar: 1 };
+  var PREV = { PageUp: 1, ArrowLeft: 1 };
+
+  function page() {
+    try { return window.parent !== window && window.frameElement ? window.parent : null; }
+    catch (e) { return null; }  // another origin: not the dashboard
+  }
+
+  /* Size the map's frame to the rest of the viewport. */
+  yq.fitFrame = function (map) {
+    var p = page();
+    if (!p) { return; }
+    var rect = window.frameElement.getBoundingClientRect();
+    var top = rect.top + p.scrollY;
+    var height = Math.max(MIN_HEIGHT, Math.floor(p.innerHeight - top - 12));
+    p.document.documentElement.style.setProperty("--yq-map-h", height + "px");
+    map.invalidateSize();
+  };
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName || ""));
+  }
+
+  /* A presenter's key: press the page's own step or exit button, so the dashboard does the rest. */
+  function onKey(e) {
+    if (!yq.presenting || typing(e.target) || e.altKey || e.ctrlKey || e.metaKey) { return; }
+    var key = NEXT[e.key] ? "step_next" : PREV[e.key] ? "step_prev" : e.key === "Escape" && !yq.measuring ? "present_exit" : null;
+    var p = page();
+    var button = key && p ? p.document.querySelector(".st-key-" + key + " button") : null;
+    if (!button) { return; }
+    e.preventDefault();
+    button.click();
+  }
+
+  function listenKeys() {
+    document.addEventListener("keydown", onKey);
+    var p = page();
+    if (!p) { return; }
+    if (p.yqKeyHandler) { p.document.removeEventListener("keydown", p.yqKeyHandler); }  // a previous map's
+    p.yqKeyHandler = onKey;
+    p.document.addEventListener("keydown", onKey);
+  }
+
+  function caption(map, text) {
+    if (yq.captionControl) { yq.captionControl.remove(); yq.captionControl = null; }
+    if (!text) { return; }
+    var control = L.control({ position: "bottomleft" });
+    control.onAdd = function () {
+      var div = L.DomUtil.create("div", "yq-caption");
+      var head = L.DomUtil.create("div", "yq-caption-title", div);
+      head.textContent = text.title;
+      var body = L.DomUtil.create("p", "yq-caption-text", div);
+      body.textContent = text.text;
+      if (text.source) {  // long citations with their links: open on demand
+        var source = L.DomUtil.create("details", "yq-caption-source", div);
+        var summary = L.DomUtil.create("summary", "", source);
+        summary.textContent = text.sourceLabel || "";
+        var body = L.DomUtil.create("div", "", source);
+        body.textContent = text.source;
+      }
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    yq.captionControl = control.addTo(map);
+  }
+
+  /* Called by yq.apply with every state. */
+  yq.present = function (map, state) {
+    var presenting = !!state.present;
+    var key = presenting && state.caption ? JSON.stringify(state.caption) : "";
+    if (key !== yq.captionKey) { caption(map, presenting ? state.caption : null); yq.captionKey = key; }
+    if (presenting !== yq.presenting) {
+      yq.presenting = presenting;
+      if (map.keyboard) { map.keyboard[presenting ? "disable" : "enable"](); }
+      L.DomUtil[presenting ? "addClass" : "removeClass"](map.getContainer(), "yq-presenting");
+    }
+    yq.fitFrame(map);
+  };
+
+  yq.pageOnMap = function (map) {
+    listenKeys();
+    var p = page();
+    if (!p) { return; }
+    var refit = function () { yq.fitFrame(map); };
+    p.addEventListener("resize", refit);
+    if (window.ResizeObserver) {  // what is above the map changed height (a notice, a caption)
+      var main = p.document.querySelector('[data-testid="stMainBlockContainer"]');
+      if (main) { new window.ResizeObserver(refit).observe(main); }
+    }
+    refit();
+  };
+})();
