@@ -12,8 +12,8 @@ import pytest
 import shapely
 
 from geo.export import export_html
-from geo.state import MapState
 from geo.measure import distance_km
+from geo.state import MapState
 from geo.userlayers import load_user_file, with_layer
 from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
