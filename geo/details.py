@@ -124,9 +124,8 @@ def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: La
         rows.append((catalog.fields["area_km2"].get(lang), f"{area_km2(geom):,.1f}"))
     elif geom is not None and geom.geom_type in ("LineString", "MultiLineString"):
         rows.append((catalog.fields["length_km_computed"].get(lang), f"{length_km(geom):,.1f}"))
-    if geom is None:
-        note = str(props.get("geometry_note") or ui("not_known", lang))
-        rows.append((catalog.fields["geometry_note"].get(lang), note))
+    if geom is None and display_value(catalog, "geometry_note", props, lang) is None:
+        rows.append((catalog.fields["geometry_note"].get(lang), ui("not_known", lang)))
     return Details(
         layer_id=layer_id,
         feature_id=str(feature_id),

@@ -2,38 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from geo import geojson_io
-from geo.i18n import Lang
+from geo.i18n import Lang, ui
 from geo.layers import LayerSet
+from geo.popups import display_value
+
+
+def _field(column: str) -> str:
+    """A property's field: ``role_evidence_zh`` and ``role_evidence_en`` are both ``role_evidence``."""
+    return column[:-3] if column.endswith(("_zh", "_en")) else column
 
 
 def features_table(layerset: LayerSet, visible: tuple[str, ...], lang: Lang) -> pd.DataFrame:
-    """All properties of the features of the visible layers, one row per feature."""
-    frames = []
+    """The features of the visible layers, one row each, in `lang`: columns headed by the
+    catalog's field labels, bilingual fields in `lang` only, coded values translated, empty
+    cells empty."""
+    catalog = layerset.catalog
+    fields: list[str] = ["name"]
+    rows: list[dict[str, str]] = []
     for layer_id in layerset.available:
         if layer_id not in visible:
             continue
-        frame = pd.DataFrame(layerset.frames[layer_id].drop(columns="geometry"))
-        frame.insert(0, "layer", layerset.catalog.layer(layer_id).title.get(lang))
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=["layer", "id", "name_zh", "name_en"])
-    table = pd.concat(frames, ignore_index=True)
-    table = table.loc[:, [c for c in table.columns if not str(c).startswith("_")]]
-    for column in table.columns:
-        if not pd.api.types.is_numeric_dtype(table[column]):
-            table[column] = table[column].map(_cell)
-    return table
-
-
-def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
+        frame = layerset.frames[layer_id]
+        for column in frame.columns:
+            name = _field(str(column))
+            if column != "geometry" and not str(column).startswith("_") and name not in fields:
+                fields.append(name)
+        title = catalog.layer(layer_id).title.get(lang)
+        for props in frame.drop(columns="geometry").to_dict("records"):
+            row = {"layer": title}
+            row.update({name: display_value(catalog, name, props, lang) or "" for name in fields})
+            rows.append(row)
+    labels: dict[str, str] = {}
+    for name in fields:  # the catalog's label; the field's own name where a label is missing or taken
+        label = catalog.fields[name].get(lang) if name in catalog.fields else name
+        labels[name] = label if label not in labels.values() else f"{label} ({name})"
+    table = pd.DataFrame(rows, columns=["layer", *fields]).fillna("")
+    return table.rename(columns={"layer": ui("layer", lang), **labels})
 
 
 def features_geojson(layerset: LayerSet, visible: tuple[str, ...]) -> str:

@@ -130,6 +130,7 @@ UI: dict[str, Text] = {
     "measure": Text("测量", "Measure"),
     "fullscreen": Text("全屏", "Full screen"),
     "clear_selection": Text("清除选择", "Clear selection"),
+    "layer": Text("图层", "Layer"),
     "tiles_failed": Text("底图瓦片无法加载（可能无网络）", "Basemap tiles could not load (no network?)"),
     "labels": Text("标注", "Labels"),
     "exit_presentation": Text("退出演示", "Leave presentation"),

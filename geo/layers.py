@@ -32,10 +32,25 @@ _OK_CRS = {None, "urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:EPSG::4326", 
 
 
 class LayerError(FileProblems):
-    """A layer file is unusable; `problems` lists what is wrong, feature by feature."""
+    """A layer file is unusable; `problems` lists what is wrong, feature by feature.
+
+    `problems_zh`, when given, says the same in Chinese (a user's upload is explained in the
+    language of the page).
+    """
+
+    def __init__(self, path: Path | str, problems: list[str], problems_zh: list[str] | None = None) -> None:
+        super().__init__(path, problems)
+        self.problems_zh = problems_zh
 
     def _where(self) -> str:
         return self.path.name
+
+    def summary_in(self, lang: str) -> str:
+        """:attr:`summary` in `lang` (English where no Chinese was given)."""
+        problems = self.problems_zh if lang == "zh" and self.problems_zh else self.problems
+        more = len(problems) - 1
+        extra = (f"（另有 {more} 项）" if lang == "zh" else f" (+{more} more)") if more > 0 else ""
+        return f"{self.path.name}: {problems[0]}{extra}"
 
 
 def _feature_label(index: int, props: Mapping[str, Any]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from geo.labels import short_name
 from geo.layers import LayerSet
 
 
@@ -29,6 +30,19 @@ class Hit:
         return (self.layer_id, self.feature_id)
 
 
+# A place is also found by its name without the kind of unit: "綦江" names 綦江区 as exactly as it
+# names the station 綦江, and then catalog order puts the district first.
+_UNIT_SUFFIXES = ("自治县", "新区", "区", "县", "市", " district", " county", " city", " new area")
+
+
+def _bare(name: str) -> str:
+    text = short_name(name).casefold()
+    for suffix in _UNIT_SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)]
+    return text
+
+
 def _score(query: str, names: list[str], context: list[str]) -> int | None:
     q = query.casefold()
     best = None
@@ -37,7 +51,8 @@ def _score(query: str, names: list[str], context: list[str]) -> int | None:
             t = (text or "").casefold()
             if not t or q not in t:
                 continue
-            score = rank + (0 if t == q else 1 if t.startswith(q) else 2)
+            exact = t == q or _bare(text) == q
+            score = rank + (0 if exact else 1 if t.startswith(q) else 2)
             best = score if best is None else min(best, score)
     return best
 

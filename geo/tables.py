@@ -119,6 +119,10 @@ def read_csv(
                 problems.append(f"{where}: unknown source id(s) {unknown}")
             if row.get("confidence") not in CONFIDENCE:
                 problems.append(f"{where}: confidence {row.get('confidence')!r} is not one of {list(CONFIDENCE)}")
+        for column in row:  # prose is given in both languages, or not at all
+            if column and column.endswith("_en") and f"{column[:-3]}_zh" in row:
+                if bool((row[column] or "").strip()) != bool((row[f"{column[:-3]}_zh"] or "").strip()):
+                    problems.append(f"{where}: '{column[:-3]}' must be given in both languages (_zh and _en)")
         if coords != "none":
             problems.extend(_check_coords(row, where, optional=coords == "optional"))
     if problems:

@@ -16,17 +16,21 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Any
 
 import geopandas as gpd
 import shapely
 from shapely.geometry import shape
 
 from geo.geojson_io import declared_crs
+from geo.i18n import Text
 from geo.layers import LayerError
 
 _SHAPEFILE_PARTS = (".shp", ".shx", ".dbf")
 _SHAPEFILE_OPTIONAL = (".prj", ".cpg")
 _CHUNK = 1 << 20
+# Features landing outside this box are reported: swapped lat/lon or the wrong CRS.
+_CHINA = (73.0, 18.0, 135.5, 54.0)
 
 
 @dataclass(frozen=True)
@@ -66,31 +70,37 @@ class Limits:
         return cls(**values)
 
 
-def fail(name: str, problem: str) -> LayerError:
-    return LayerError(name, [problem])
+def fail(name: str, problem: str, zh: str) -> LayerError:
+    """One problem with the file `name`, in English and Chinese."""
+    return LayerError(name, [problem], [zh])
 
 
 def read_geojson(name: str, data: bytes, limits: Limits) -> tuple[gpd.GeoDataFrame, str | None]:
     try:
         doc = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise fail(name, f"not valid JSON: {exc}") from None
+        raise fail(name, f"not valid JSON: {exc}", f"不是有效的 JSON：{exc}") from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise fail(name, "not a GeoJSON FeatureCollection")
+        raise fail(name, "not a GeoJSON FeatureCollection", "不是 GeoJSON FeatureCollection")
     features = doc["features"]
     if len(features) > limits.max_features:
-        raise fail(name, f"has {len(features):,} features; the limit is {limits.max_features:,}")
+        raise fail(
+            name,
+            f"has {len(features):,} features; the limit is {limits.max_features:,}",
+            f"有 {len(features):,} 个要素；上限为 {limits.max_features:,}",
+        )
     crs = None
     declared = declared_crs(doc)
     if declared:
         match = re.search(r"EPSG:+(\d+)", str(declared))
         crs = f"EPSG:{match.group(1)}" if match else ("EPSG:4326" if "CRS84" in str(declared) else None)
-    rows, geoms, problems, vertices = [], [], [], 0
+    rows, geoms, problems, problems_zh, vertices = [], [], [], [], 0
     for i, feat in enumerate(features):
         if not isinstance(feat, dict):
             problems.append(f"feature {i}: not a GeoJSON Feature")
+            problems_zh.append(f"要素 {i}：不是 GeoJSON Feature")
             continue
         props = feat.get("properties") or {}
         raw = feat.get("geometry")
@@ -100,14 +110,19 @@ def read_geojson(name: str, data: bytes, limits: Limits) -> tuple[gpd.GeoDataFra
                 geom = shape(raw)
             except Exception as exc:  # noqa: BLE001 - shapely raises many types for malformed input
                 problems.append(f"feature {i}: geometry cannot be read ({exc})")
+                problems_zh.append(f"要素 {i}：几何无法读取（{exc}）")
                 continue
             vertices += int(shapely.get_num_coordinates(geom))
             if vertices > limits.max_vertices:
-                raise fail(name, f"has more than {limits.max_vertices:,} vertices; simplify it first")
+                raise fail(
+                    name,
+                    f"has more than {limits.max_vertices:,} vertices; simplify it first",
+                    f"顶点超过 {limits.max_vertices:,} 个；请先简化",
+                )
         rows.append(props if isinstance(props, dict) else {})
         geoms.append(geom)
     if problems:
-        raise LayerError(name, problems)
+        raise LayerError(name, problems, problems_zh)
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs), None
 
 
@@ -124,9 +139,13 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, name:
             while chunk := stream.read(_CHUNK):
                 out.write(chunk)
                 if out.tell() > budget:
-                    raise fail(name, "expands past the unzipped size limit (a zip bomb?)")
+                    raise fail(
+                        name, "expands past the unzipped size limit (a zip bomb?)", "解压后超过大小上限（压缩炸弹？）"
+                    )
     except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
-        raise fail(name, f"is a damaged zip ({info.filename}: {exc})") from None
+        raise fail(
+            name, f"is a damaged zip ({info.filename}: {exc})", f"是损坏的 zip（{info.filename}：{exc}）"
+        ) from None
     return out.getvalue()
 
 
@@ -148,23 +167,37 @@ def read_zip(name: str, data: bytes, limits: Limits, encoding: str | None) -> tu
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise fail(name, f"is not a readable zip (truncated or damaged): {exc}") from None
+        raise fail(
+            name, f"is not a readable zip (truncated or damaged): {exc}", f"无法读取的 zip（截断或损坏）：{exc}"
+        ) from None
     unsafe = [i.filename for i in infos if not _safe_member(i.filename)]
     if unsafe:
-        raise fail(name, f"contains unsafe path names ({', '.join(unsafe[:3])}); nothing was extracted")
+        raise fail(
+            name,
+            f"contains unsafe path names ({', '.join(unsafe[:3])}); nothing was extracted",
+            f"含有不安全的路径名（{'、'.join(unsafe[:3])}）；未解压任何内容",
+        )
     declared = sum(i.file_size for i in infos)
     if declared > limits.max_unzipped_bytes:
-        raise fail(name, f"expands to {declared / 1e6:.0f} MB; the limit is {limits.max_unzipped_bytes / 1e6:.0f} MB")
+        raise fail(
+            name,
+            f"expands to {declared / 1e6:.0f} MB; the limit is {limits.max_unzipped_bytes / 1e6:.0f} MB",
+            f"解压后 {declared / 1e6:.0f} MB；上限为 {limits.max_unzipped_bytes / 1e6:.0f} MB",
+        )
     shps = [i for i in infos if i.filename.lower().endswith(".shp") and not i.is_dir()]
     if not shps:
-        raise fail(name, "contains no .shp file (a zipped Shapefile is expected)")
+        raise fail(
+            name, "contains no .shp file (a zipped Shapefile is expected)", "没有 .shp 文件（应为压缩的 Shapefile）"
+        )
     stem = shps[0].filename[:-4]
     parts = {i.filename[len(stem) :].lower(): i for i in infos if i.filename.lower().startswith(stem.lower())}
     missing = [ext for ext in _SHAPEFILE_PARTS if ext not in parts]
     if missing:
+        parts_missing = ", ".join(stem.split("/")[-1] + m for m in missing)
         raise fail(
             name,
-            f"is missing {', '.join(stem.split('/')[-1] + m for m in missing)} (a Shapefile needs .shp, .shx and .dbf)",
+            f"is missing {parts_missing} (a Shapefile needs .shp, .shx and .dbf)",
+            f"缺少 {parts_missing}（Shapefile 需要 .shp、.shx 和 .dbf）",
         )
     budget = limits.max_unzipped_bytes
     clean = io.BytesIO()
@@ -190,12 +223,60 @@ def read_with_gdal(name: str, data: bytes, encoding: str | None, limits: Limits)
             warnings.filterwarnings("ignore", message=".*non conformant file extension", category=RuntimeWarning)
             info = pyogrio.read_info(data, encoding=encoding)
             if info["features"] > limits.max_features:
-                raise fail(name, f"has {info['features']:,} features; the limit is {limits.max_features:,}")
+                raise fail(
+                    name,
+                    f"has {info['features']:,} features; the limit is {limits.max_features:,}",
+                    f"有 {info['features']:,} 个要素；上限为 {limits.max_features:,}",
+                )
             return pyogrio.read_dataframe(data, encoding=encoding)
     except LayerError:
         raise
     except Exception as exc:  # noqa: BLE001 - GDAL reports format errors with many types
-        raise fail(name, f"cannot be read: {str(exc).splitlines()[0][:200]}") from None
+        detail = str(exc).splitlines()[0][:200]
+        raise fail(name, f"cannot be read: {detail}", f"无法读取：{detail}") from None
 
 
-__all__ = ["Limits", "fail", "read_geojson", "read_with_gdal", "read_zip"]
+def looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
+    """True when every coordinate is within lon/lat range."""
+    located = frame.geometry.dropna()
+    if located.empty:
+        return True
+    minx, miny, maxx, maxy = located.total_bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def swap_xy(geom: Any) -> Any:
+    """The geometry with x and y exchanged (to test for swapped lat/lon)."""
+    return shapely.transform(geom, lambda xy: xy[:, ::-1])
+
+
+def outside_china(frame: gpd.GeoDataFrame) -> Text | None:
+    """A note when most features lie outside China (swapped lat/lon, a wrong CRS), else None."""
+    points = frame.geometry.dropna().representative_point()
+    if points.empty:
+        return None
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    west, south, east, north = _CHINA
+    inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
+    if inside.mean() >= 0.5:
+        return None
+    swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)
+    looks_swapped = swapped.mean() >= 0.5
+    outside, total = int((~inside).sum()), len(points)
+    return Text(
+        f"{total} 个要素中有 {outside} 个在中国境外{'；经纬度似乎颠倒了' if looks_swapped else ''}——请检查坐标",
+        f"{outside} of {total} features lie outside China{'; lat/lon look swapped' if looks_swapped else ''}"
+        " — check the coordinates",
+    )
+
+
+__all__ = [
+    "Limits",
+    "fail",
+    "looks_like_degrees",
+    "outside_china",
+    "read_geojson",
+    "read_with_gdal",
+    "read_zip",
+    "swap_xy",
+]

@@ -22,16 +22,23 @@ import shapely
 
 from geo.catalog import USER_GROUP, LayerSpec
 from geo.gcj import to_wgs
-from geo.i18n import Text
+from geo.i18n import Lang, Text
 from geo.layers import LayerError, LayerSet
 from geo.styles import PathStyle
-from geo.userfiles import Limits, fail, read_geojson, read_with_gdal, read_zip
+from geo.userfiles import (
+    Limits,
+    fail,
+    looks_like_degrees,
+    outside_china,
+    read_geojson,
+    read_with_gdal,
+    read_zip,
+    swap_xy,
+)
 
 _NAME_KEYS = ("name_zh", "name", "名称", "NAME", "Name", "title", "MC", "mc")
 USER_STYLE = PathStyle(color="#e7298a", fill_color="#e7298a", fill_opacity=0.25, weight=2.5, radius=7)
 _POPUP_FIELDS_MAX = 20
-# Features landing outside this box are reported: swapped lat/lon or the wrong CRS.
-_CHINA = (73.0, 18.0, 135.5, 54.0)
 
 
 @dataclass(frozen=True)
@@ -43,45 +50,25 @@ class LoadReport:
     encoding: str | None = None
     repaired: int = 0
     dropped_empty: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        """Human-readable lines, most important first."""
-        out = list(self.notes)
+    def lines(self, lang: Lang = "en") -> list[str]:
+        """Human-readable lines in `lang`, most important first."""
+        out = [note.get(lang) for note in self.notes]
         if self.repaired:
-            out.append(f"repaired {self.repaired} invalid geometr{'y' if self.repaired == 1 else 'ies'} (make_valid)")
+            plural = "y" if self.repaired == 1 else "ies"
+            repaired = Text(
+                f"已修复 {self.repaired} 个无效几何（make_valid）",
+                f"repaired {self.repaired} invalid geometr{plural} (make_valid)",
+            )
+            out.append(repaired.get(lang))
         if self.dropped_empty:
-            out.append(f"dropped {self.dropped_empty} feature(s) with an empty geometry")
+            dropped = Text(
+                f"已删除 {self.dropped_empty} 个几何为空的要素",
+                f"dropped {self.dropped_empty} feature(s) with an empty geometry",
+            )
+            out.append(dropped.get(lang))
         return out
-
-
-# --- the common checks ----------------------------------------------------------------------
-
-
-def _looks_like_degrees(frame: gpd.GeoDataFrame) -> bool:
-    located = frame.geometry.dropna()
-    if located.empty:
-        return True
-    minx, miny, maxx, maxy = located.total_bounds
-    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
-
-
-def _swap(geom: Any) -> Any:
-    return shapely.transform(geom, lambda xy: xy[:, ::-1])
-
-
-def _outside_china(frame: gpd.GeoDataFrame) -> str | None:
-    points = frame.geometry.dropna().representative_point()
-    if points.empty:
-        return None
-    x, y = points.x.to_numpy(), points.y.to_numpy()
-    west, south, east, north = _CHINA
-    inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
-    if inside.mean() >= 0.5:
-        return None
-    swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)
-    hint = "; lat/lon look swapped" if swapped.mean() >= 0.5 else ""
-    return f"{(~inside).sum()} of {len(points)} features lie outside China{hint} — check the coordinates"
 
 
 def read_user_layer(
@@ -116,9 +103,13 @@ def read_user_layer(
     """
     limits = limits or Limits()
     if len(data) > limits.max_bytes:
-        raise fail(name, f"is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB")
+        raise fail(
+            name,
+            f"is {len(data) / 1e6:.1f} MB; the limit is {limits.max_bytes / 1e6:.0f} MB",
+            f"大小 {len(data) / 1e6:.1f} MB；上限为 {limits.max_bytes / 1e6:.0f} MB",
+        )
     suffix = Path(name).suffix.lower()
-    notes: list[str] = []
+    notes: list[Text] = []
     if suffix in (".geojson", ".json"):
         frame, used_encoding = read_geojson(name, data, limits)
         if frame.crs is None:
@@ -128,38 +119,68 @@ def read_user_layer(
     elif suffix == ".gpkg":
         frame, used_encoding = read_with_gdal(name, data, encoding, limits), encoding
     else:
-        raise fail(name, f"has an unsupported type {suffix or '(none)'}; use .geojson, a zipped Shapefile or .gpkg")
+        raise fail(
+            name,
+            f"has an unsupported type {suffix or '(none)'}; use .geojson, a zipped Shapefile or .gpkg",
+            f"类型 {suffix or '（无）'} 不受支持；请用 .geojson、压缩的 Shapefile 或 .gpkg",
+        )
     if len(frame) > limits.max_features:
-        raise fail(name, f"has {len(frame):,} features; the limit is {limits.max_features:,}")
+        raise fail(
+            name,
+            f"has {len(frame):,} features; the limit is {limits.max_features:,}",
+            f"有 {len(frame):,} 个要素；上限为 {limits.max_features:,}",
+        )
     vertices = int(shapely.get_num_coordinates(frame.geometry.values).sum()) if len(frame) else 0
     if vertices > limits.max_vertices:
-        raise fail(name, f"has {vertices:,} vertices; the limit is {limits.max_vertices:,}")
+        raise fail(
+            name,
+            f"has {vertices:,} vertices; the limit is {limits.max_vertices:,}",
+            f"有 {vertices:,} 个顶点；上限为 {limits.max_vertices:,}",
+        )
 
     if frame.crs is None:
-        if not _looks_like_degrees(frame):
+        if not looks_like_degrees(frame):
             minx, _, maxx, _ = frame.geometry.dropna().total_bounds
             raise fail(
                 name,
                 f"states no CRS and its coordinates are not degrees (x {minx:,.0f}…{maxx:,.0f}): "
                 "a projected CRS — add its .prj or choose the CRS",
+                f"未注明坐标系，且坐标不是经纬度（x {minx:,.0f}…{maxx:,.0f}）：是投影坐标系——请附上 .prj 或选择坐标系",
             )
         frame = frame.set_crs(assume_crs or "EPSG:4326")
-        notes.append(f"no CRS in the file; assumed {assume_crs or 'WGS-84 (EPSG:4326)'}")
+        notes.append(
+            Text(
+                f"文件未注明坐标系；按 {assume_crs or 'WGS-84（EPSG:4326）'} 处理",
+                f"no CRS in the file; assumed {assume_crs or 'WGS-84 (EPSG:4326)'}",
+            )
+        )
     crs_name = frame.crs.to_string()
     if frame.crs.to_epsg() != 4326:
         try:
             frame = frame.to_crs("EPSG:4326")
         except Exception as exc:  # noqa: BLE001 - pyproj raises several types
-            raise fail(name, f"cannot be reprojected from {crs_name} to WGS-84: {exc}") from None
-        notes.append(f"reprojected from {crs_name} to WGS-84")
-    if not _looks_like_degrees(frame):
-        swapped = frame.set_geometry(frame.geometry.map(lambda g: None if g is None else _swap(g)))
-        if _looks_like_degrees(swapped) and _outside_china(swapped) is None:
-            raise fail(name, "has latitudes over 90°: lat/lon look swapped (GeoJSON is lon, lat)")
-        raise fail(name, "coordinates are outside lon/lat range; the stated CRS is wrong")
+            raise fail(
+                name,
+                f"cannot be reprojected from {crs_name} to WGS-84: {exc}",
+                f"无法从 {crs_name} 转换到 WGS-84：{exc}",
+            ) from None
+        notes.append(Text(f"已从 {crs_name} 转换到 WGS-84", f"reprojected from {crs_name} to WGS-84"))
+    if not looks_like_degrees(frame):
+        swapped = frame.set_geometry(frame.geometry.map(lambda g: None if g is None else swap_xy(g)))
+        if looks_like_degrees(swapped) and outside_china(swapped) is None:
+            raise fail(
+                name,
+                "has latitudes over 90°: lat/lon look swapped (GeoJSON is lon, lat)",
+                "纬度超过 90°：经纬度似乎颠倒了（GeoJSON 为经度、纬度）",
+            )
+        raise fail(
+            name,
+            "coordinates are outside lon/lat range; the stated CRS is wrong",
+            "坐标超出经纬度范围；所注明的坐标系有误",
+        )
     if source_crs == "gcj02":
         frame = frame.set_geometry([None if g is None else to_wgs(g) for g in frame.geometry], crs="EPSG:4326")
-        notes.append("converted from GCJ-02 (Gaode) to WGS-84")
+        notes.append(Text("已由 GCJ-02（高德）转换为 WGS-84", "converted from GCJ-02 (Gaode) to WGS-84"))
 
     empty = frame.geometry.isna() | frame.geometry.is_empty
     dropped = int(empty.sum())
@@ -169,8 +190,8 @@ def read_user_layer(
     if repaired:
         frame.loc[invalid, frame.geometry.name] = shapely.make_valid(frame.geometry[invalid].values)
     if frame.empty:
-        raise fail(name, "has no feature with a geometry")
-    doubt = _outside_china(frame)
+        raise fail(name, "has no feature with a geometry", "没有带几何的要素")
+    doubt = outside_china(frame)
     if doubt:
         notes.append(doubt)
     spec, display = _as_layer(name, frame, layer_id)
@@ -189,7 +210,11 @@ def _geometry_kind(frame: gpd.GeoDataFrame, name: str) -> str:
             return kind
     if types <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
         return "polygon"  # make_valid can turn a polygon into a collection
-    raise fail(name, f"mixes geometry types {sorted(types)}; use one type per layer")
+    raise fail(
+        name,
+        f"mixes geometry types {sorted(types)}; use one type per layer",
+        f"混有多种几何类型 {sorted(types)}；每个图层只能有一种",
+    )
 
 
 def _as_layer(name: str, frame: gpd.GeoDataFrame, layer_id: str | None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
@@ -254,7 +279,7 @@ UPLOAD_OPTIONS = ("gcj", "crs", "encoding", "colour")
 
 def read_upload(
     name: str, data: bytes, options: Mapping[str, Any], *, env: Mapping[str, str]
-) -> tuple[LayerSpec, gpd.GeoDataFrame, list[str]]:
+) -> tuple[LayerSpec, gpd.GeoDataFrame, LoadReport]:
     """An upload with the dashboard's form options (:data:`UPLOAD_OPTIONS`; missing ones take their
     defaults): ``gcj`` digitised on Gaode, ``crs`` to assume when the file states none, ``encoding``
     ("auto" to detect), ``colour`` to draw it in. Limits come from `env`.
@@ -267,7 +292,7 @@ def read_upload(
     try:
         limits = Limits.from_env(env)  # read per upload: a deployment may set them
     except ValueError as exc:
-        raise LayerError(name, [f"upload limits misconfigured: {exc}"]) from None
+        raise LayerError(name, [f"upload limits misconfigured: {exc}"], [f"上传限制配置有误：{exc}"]) from None
     encoding = options.get("encoding") or "auto"
     spec, frame, report = read_user_layer(
         name,
@@ -279,7 +304,7 @@ def read_upload(
     )
     colour = str(options.get("colour") or USER_STYLE.color)
     style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
-    return dataclasses.replace(spec, style=style), frame, report.lines()
+    return dataclasses.replace(spec, style=style), frame, report
 
 
 def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
@@ -288,7 +313,7 @@ def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[La
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise fail(path.name, f"cannot be read: {exc.strerror}") from None
+        raise fail(path.name, f"cannot be read: {exc.strerror}", f"无法读取：{exc.strerror}") from None
     spec, frame, _ = read_user_layer(path.name, data, layer_id=layer_id)
     return spec, frame
 

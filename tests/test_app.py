@@ -152,7 +152,8 @@ def test_table_download_offers_the_visible_layers(app):
     app.toggle(key="show_table").set_value(True).run()
     frames = [d.value for d in app.dataframe]
     table = frames[-1]
-    assert {"渝贵铁路", "果园港"} <= set(table["name_zh"])
+    assert {"渝贵铁路", "果园港"} <= set(table["名称"])
+    assert "name_zh" not in table.columns and "None" not in table.to_csv()  # labelled, empty cells empty
 
 
 # --- preset views, presentation mode and links -------------------------------------------
@@ -293,8 +294,10 @@ def test_an_uploaded_layer_joins_map_legend_search_and_details(app):
 
 def test_a_bad_upload_is_refused_and_nothing_is_lost(app):
     _upload(app, "broken.geojson", b'{"type": "FeatureCollection", "features": [')
-    assert any("broken.geojson: not valid JSON" in e.value for e in app.error)
+    assert any("broken.geojson: 不是有效的 JSON" in e.value for e in app.error)  # said in the page's language
     assert _sync_state(app)["visible"] == list(load_catalog().default_visible())  # the map as it was
+    app.radio(key="lang_choice").set_value("en").run()
+    assert any("broken.geojson: not valid JSON" in e.value for e in app.error)
 
 
 def test_uploads_belong_to_one_session(app):

@@ -31,9 +31,17 @@ def test_every_catalog_layer_loads_with_provenance(spec):
         assert frame[key].map(lambda v: isinstance(v, str) and v.strip() != "").all(), f"{spec.id}: empty {key}"
     # every source is a citation a person can follow
     assert frame["source"].str.contains("http").all(), f"{spec.id}: a source without a URL"
-    # geometry that is not surveyed says how it was made
+    # geometry that is not surveyed says how it was made, in both languages
     if spec.group in ("layout", "transport", "parks") or spec.id == "poles":
-        assert frame["geometry_note"].notna().all(), f"{spec.id}: schematic features need a geometry_note"
+        for lang in ("zh", "en"):
+            notes = frame[f"geometry_note_{lang}"]
+            assert notes.notna().all(), f"{spec.id}: schematic features need a geometry_note in {lang}"
+    for field in ("geometry_note", "note", "role_evidence"):  # prose is bilingual or absent
+        assert field not in frame.columns, f"{spec.id}: '{field}' must be split into _zh and _en"
+        if f"{field}_en" in frame.columns:
+            assert (frame[f"{field}_en"].notna() == frame[f"{field}_zh"].notna()).all()
+            zh = frame[f"{field}_zh"].dropna()
+            assert zh.map(lambda t: any("\u4e00" <= c <= "\u9fff" for c in t)).all(), f"{spec.id}: {field}_zh"
     for text in (spec.title, spec.description, spec.source):
         assert text.zh.strip() and text.en.strip()
     assert spec.licence.strip()

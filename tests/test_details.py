@@ -23,6 +23,13 @@ def test_search_zunyi_offers_its_districts(layerset):
     assert names[0] == "遵义"  # the exact name first
 
 
+def test_search_puts_a_district_before_a_station_of_the_same_name(layerset):
+    hits = search(layerset, "綦江")
+    assert (hits[0].layer_id, hits[0].name_zh) == ("scope_yanxian", "綦江区（含万盛经开区）")
+    assert "綦江" in [h.name_zh for h in hits if h.layer_id == "stations"]
+    assert search(layerset, "Qijiang")[0].layer_id == "scope_yanxian"
+
+
 def test_search_by_english_and_partial_name(layerset):
     assert "遵义" in _names(search(layerset, "zunyi"))
     assert "綦江区（含万盛经开区）" in _names(search(layerset, "綦江"))
@@ -106,7 +113,9 @@ def test_summary_figures(layerset):
 def test_table_and_geojson_of_visible_layers(layerset):
     table = features_table(layerset, ("rail", "parks"), "en")
     assert len(table) == 6 + 14
-    assert set(table["layer"]) == {"Railways", "Parks, ports, bonded zones"}
+    assert set(table["Layer"]) == {"Railways", "Parks, ports, bonded zones"}
+    assert "Geometry note" in table.columns and "geometry_note_zh" not in table.columns
+    assert not table.map(lambda v: v in ("None", "nan")).any().any()
     text = features_geojson(layerset, ("rail",))
     assert text.count('"layer":"rail"') == 6
 

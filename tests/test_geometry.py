@@ -93,7 +93,8 @@ def test_unlocated_parks_are_listed_not_drawn(layerset):
         "ga_digital",
         "ga_ic",
     }
-    assert unlocated["geometry_note"].str.contains("not known").all()
+    assert unlocated["geometry_note_en"].str.contains("not known").all()
+    assert unlocated["geometry_note_zh"].str.contains("未知").all()
 
 
 def test_pole_points_lie_inside_a_host_district(layerset):

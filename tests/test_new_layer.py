@@ -85,7 +85,7 @@ at.selectbox(key="search_pick_zh").select(options[0]).run()
 out["details"] = [m.value for m in at.markdown if m.value.startswith("###")]
 out["selection"] = at.query_params["sel"]
 at.toggle(key="show_table").set_value(True).run()
-out["table_names"] = list(at.dataframe[-1].value["name_zh"])
+out["table_names"] = list(at.dataframe[-1].value["名称"])
 done = subprocess.run(
     [sys.executable, "-m", "geo", "export", "out.html", "--layers", "scenic,counties"], capture_output=True, text=True
 )
