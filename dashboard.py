@@ -216,8 +216,10 @@ def _upload_panel(lang: Lang) -> None:
         if showing:
             st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
             st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
-            st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs")
-            st.selectbox(ui("upload_encoding", lang), ("auto", "GB18030", "UTF-8"), key="upload_encoding")
+            choose = ui("choose", lang)
+            st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs", placeholder=choose)
+            encodings = ("auto", "GB18030", "UTF-8")
+            st.selectbox(ui("upload_encoding", lang), encodings, key="upload_encoding", placeholder=choose)
             st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
             st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
             if st.session_state.get("upload_error"):
@@ -263,7 +265,8 @@ def _basemap_picker(lang: Lang) -> None:
 
     # one widget per language: Streamlit keys a selectbox's value by its shown label
     ids = [b.id for b in shared().basemaps]
-    st.selectbox(ui("basemap", lang), ids, key=f"basemap_choice_{lang}", format_func=label, on_change=_on_basemap)
+    choice = {"key": f"basemap_choice_{lang}", "format_func": label, "placeholder": ui("choose", lang)}
+    st.selectbox(ui("basemap", lang), ids, on_change=_on_basemap, **choice)
     refused = st.session_state.get("basemap_refused")
     if refused:
         st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))

@@ -127,7 +127,7 @@ def test_search_zunyi_and_select_a_district_fills_details(app):
     assert state["selection"]["key"] == "scope_yanxian/520303"
     assert state["camera"]["bounds"] and state["cameraSeq"] == 1  # fitted in the browser, around the legend
     details = _html(app)  # the details table: relations and the plan's wording, whole
-    assert "一核：核心区" in details and "渝贵铁路" in details and "<th scope=\"row\">方案原文</th>" in details
+    assert "一核：核心区" in details and "渝贵铁路" in details and '<th scope="row">方案原文</th>' in details
 
 
 def test_a_map_click_selects_the_feature_the_browser_reports(app):

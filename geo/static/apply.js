@@ -122,12 +122,24 @@
 
   /* Room kept free when fitting bounds: the zoom and tool buttons on the left, the legend (when
    * open) on the right, so it never hides what was asked for. */
-  function fitPadding(map) {
+  function fitPadding(map, bounds) {
     var legend = map.getContainer().querySelector(".yq-legend:not(.yq-legend-closed)");
-    var right = legend ? legend.offsetWidth + 20 : 20;
+    var caption = map.getContainer().querySelector(".yq-caption");  // presentation: the view's caption
     var size = map.getSize();
-    right = Math.min(right, size.x / 2);
-    return { paddingTopLeft: [Math.min(60, size.x / 6), 20], paddingBottomRight: [right, 20], maxZoom: 12 };
+    var left = Math.min(60, size.x / 6), right = Math.min(legend ? legend.offsetWidth + 20 : 20, size.x / 2);
+    var options = [[left, 20, right, 20]];
+    if (caption) {  // keep the caption's corner free: above it, or beside it, whichever shows more
+      options = [
+        [left, 20, right, Math.min(caption.offsetHeight + 12, size.y / 3)],
+        [Math.min(caption.offsetWidth + 16, size.x / 2), 20, right, 20],
+      ];
+    }
+    var best = null, bestZoom = -1;
+    options.forEach(function (o) {
+      var zoom = map.getBoundsZoom(bounds, false, L.point(o[0] + o[2], o[1] + o[3]));
+      if (zoom > bestZoom) { best = o; bestZoom = zoom; }
+    });
+    return { paddingTopLeft: [best[0], best[1]], paddingBottomRight: [best[2], best[3]], maxZoom: 12 };
   }
 
   function setCamera(map, camera, seq, animate) {
@@ -136,7 +148,7 @@
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     animate = animate && !reduced;
     if (camera.bounds) {
-      var fit = fitPadding(map);
+      var fit = fitPadding(map, L.latLngBounds(camera.bounds));
       if (animate) { fit.duration = 0.8; map.flyToBounds(camera.bounds, fit); }
       else { fit.animate = false; map.fitBounds(camera.bounds, fit); }
     } else if (animate) {
@@ -161,10 +173,10 @@
     }
     setVisible(map, state.visible || []);
     setSelection(map, state.selection || null);
+    if (yq.present) { yq.present(map, state); }  // first: the caption it shows is room the camera keeps free
     setCamera(map, state.camera || null, state.cameraSeq || 0, animate);
     yq.labelsOn = state.labels !== false;
     if (yq.relabel) { yq.relabel(); }
-    if (yq.present) { yq.present(map, state); }
     return true;
   };
 
@@ -223,6 +235,9 @@
    * block `stateId` (an export) or the page's state (the dashboard), and listen for new ones. */
   yq.boot = function (map, drawnCrs, stateId, relay) {
     yq.map = map;
+    // whether the map is moving (a flight to a view): tests and tools wait for it to settle
+    map.on("movestart", function () { yq.moving = true; });
+    map.on("moveend", function () { yq.moving = false; });
     yq.relay = relay || null;
     yq.crs = drawnCrs || "wgs84";
     yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs

@@ -128,9 +128,9 @@
           if (yq.measuring || !l._map) { return; }
           if (opts.layer) { yq.picked(opts.layer, p.id, e.latlng); }
           if (!pop) { return; }
-          // as wide as its content up to the map's width (less a margin), wrapping beyond that
-          var width = Math.max(240, l._map.getSize().x - 60);
-          L.popup({ maxWidth: width, minWidth: Math.min(320, width), autoPanPadding: [20, 20], className: "yq-popup" })
+          // as wide as its content up to a readable measure (and never past the map), wrapping beyond
+          var width = Math.max(220, Math.min(440, l._map.getSize().x - 60));
+          L.popup({ maxWidth: width, minWidth: Math.min(300, width), autoPanPadding: [20, 20], className: "yq-popup" })
             .setLatLng(e.latlng).setContent(pop).openOn(l._map);
         });
         if (opts.highlight) {

@@ -21,11 +21,17 @@
   yq.fitFrame = function (map) {
     var p = page();
     if (!p) { return; }
+    if (yq.moving) {  // resizing stops a flight half-way: size the frame when the map has arrived
+      if (!yq.refitPending) { yq.refitPending = true; map.once("moveend", function () { yq.refitPending = false; yq.fitFrame(map); }); }
+      return;
+    }
     var rect = window.frameElement.getBoundingClientRect();
     var top = rect.top + p.scrollY;
     var height = Math.max(MIN_HEIGHT, Math.floor(p.innerHeight - top - 12));
+    if (Math.abs(height - (yq.frameHeight || 0)) < 2) { return; }
+    yq.frameHeight = height;
     p.document.documentElement.style.setProperty("--yq-map-h", height + "px");
-    map.invalidateSize();
+    map.invalidateSize({ pan: false });
   };
 
   function typing(target) {
