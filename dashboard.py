@@ -273,12 +273,15 @@ def _basemap_picker(lang: Lang) -> None:
 
 
 def _search(ls: LayerSet, lang: Lang) -> None:
-    query = st.text_input(ui("search", lang), key="q", placeholder="綦江 / Zunyi / 果园港")
+    query = st.text_input(ui("search", lang), key="q", placeholder=ui("search_example", lang))
     hits = search(ls, query) if query else []
     if query and not hits:
         st.caption(ui("no_results", lang))
     if hits:
-        labels = {h.key: f"{h.name_zh} · {h.name_en} — {ls.catalog.layer(h.layer_id).title.get(lang)}" for h in hits}
+        labels = {
+            h.key: f"{h.name_zh if lang == 'zh' else h.name_en} — {ls.catalog.layer(h.layer_id).title.get(lang)}"
+            for h in hits
+        }
         bound = _bound(f"search_pick_{lang}", ms.go_to, ls)
         st.selectbox(
             ui("search_results", lang),
@@ -316,7 +319,7 @@ def _notices(lang: Lang) -> None:
     notices = st.session_state.get("notices") or []
     if not notices:
         return
-    st.warning("\n".join(f"- {md(n)}" for n in notices))
+    st.warning("\n".join(f"- {md(n.get(lang))}" for n in notices))
     st.button(ui("dismiss", lang), key="notices_dismiss", on_click=st.session_state.__setitem__, args=("notices", []))
 
 

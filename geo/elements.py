@@ -16,7 +16,7 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from geo.i18n import Lang, ui
+from geo.i18n import LANGS, Lang, ui
 
 
 def script_json(value: Any) -> str:
@@ -113,13 +113,14 @@ class Legend(MapScript):
 
 
 class Controls(MapScript):
-    """Full screen and measure (our own, offline) with bilingual labels."""
+    """Full screen and measure (our own, offline); every control named in the current language."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            yq.fullscreen({{ this.map_name() }}, {{ this.fullscreen_label }});
-            yq.measure({{ this.map_name() }}, {{ this.measure_labels }});
+            yq.fullscreen({{ this.map_name() }}, {{ this.texts }});
+            yq.measure({{ this.map_name() }});
+            yq.relabelControls({{ this.map_name() }});
         {% endmacro %}
         """
     )
@@ -127,15 +128,9 @@ class Controls(MapScript):
     def __init__(self) -> None:
         super().__init__()
         self._name = "YqControls"
-        self.fullscreen_label = script_json(f"{ui('fullscreen', 'zh')} / {ui('fullscreen', 'en')}")
-        self.measure_labels = script_json(
-            {
-                "title": f"{ui('measure', 'zh')} / {ui('measure', 'en')}",
-                "distance": "距离 Distance",
-                "area": "面积 Area",
-                "hint": "点击地图添加测量点，Esc 结束 / Click the map to add points, Esc to finish",
-            }
-        )
+        keys = ("fullscreen", "measure", "distance", "area", "measure_hint", "zoom_in", "zoom_out")
+        names = ("fullscreen", "measure", "distance", "area", "hint", "zoomIn", "zoomOut")
+        self.texts = script_json({lang: {n: ui(k, lang) for n, k in zip(names, keys, strict=True)} for lang in LANGS})
 
 
 class Boot(MapScript):

@@ -72,9 +72,10 @@ def localized(props: Mapping[str, Any], field: str, lang: Lang) -> Any:
 
 # Strings of the user interface (the data's strings live in layers/).
 UI: dict[str, Text] = {
-    "language": Text("语言 / Language", "Language / 语言"),
+    "language": Text("语言", "Language"),
     "layers": Text("图层", "Layers"),
     "search": Text("搜索区县、车站、园区、线路", "Search counties, stations, parks, corridors"),
+    "search_example": Text("綦江 / 遵义 / 果园港", "Qijiang / Zunyi / Guoyuan"),
     "search_results": Text("搜索结果", "Results"),
     "no_results": Text("没有匹配项", "No match"),
     "details": Text("要素详情", "Feature details"),
@@ -128,6 +129,11 @@ UI: dict[str, Text] = {
     "exported": Text("导出日期", "Exported"),
     "sources": Text("数据来源", "Sources"),
     "measure": Text("测量", "Measure"),
+    "distance": Text("距离", "Distance"),
+    "area": Text("面积", "Area"),
+    "measure_hint": Text("点击地图添加测量点，按 Esc 结束", "Click the map to add points, Esc to finish"),
+    "zoom_in": Text("放大", "Zoom in"),
+    "zoom_out": Text("缩小", "Zoom out"),
     "fullscreen": Text("全屏", "Full screen"),
     "clear_selection": Text("清除选择", "Clear selection"),
     "layer": Text("图层", "Layer"),

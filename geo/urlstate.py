@@ -18,7 +18,7 @@ from typing import Any
 from geo import state as st
 from geo.basemaps import Basemap
 from geo.camera import Camera
-from geo.i18n import LANGS, Lang
+from geo.i18n import LANGS, Lang, Text
 from geo.layers import LayerSet
 from geo.views import View
 
@@ -51,28 +51,28 @@ def from_query(
     basemaps: Sequence[Basemap],
     *,
     key_for: Callable[[Basemap], str | None] = lambda basemap: None,
-) -> tuple[st.MapState, list[str]]:
+) -> tuple[st.MapState, list[Text]]:
     """The state a link asks for, and a notice for each parameter ignored.
 
     Explicit parameters override the view's defaults. Unknown layer ids are dropped; when no
     known id is left the default layers are shown. A basemap whose key (from `key_for`) is
     missing is refused with a notice.
     """
-    notices: list[str] = []
+    notices: list[Text] = []
     values = {k: _first(v) for k, v in params.items()}
     for key in sorted(set(values) - set(KNOWN)):
-        notices.append(f"未知参数已忽略 / unknown parameter ignored: {key}")
+        notices.append(Text(f"未知参数已忽略：{key}", f"unknown parameter ignored: {key}"))
     state = st.initial(layerset)
 
     asked_lang = values.get("lang") or None
     if asked_lang in LANGS:
         state = st.set_lang(state, _lang(asked_lang))
     elif asked_lang is not None:
-        notices.append(f"未知语言 / unknown language: {asked_lang}")
+        notices.append(Text(f"未知语言：{asked_lang}", f"unknown language: {asked_lang}"))
 
     view = next((v for v in views if v.id == values.get("view")), None)
     if values.get("view") and view is None:
-        notices.append(f"未知视图 / unknown view: {values['view']}")
+        notices.append(Text(f"未知视图：{values['view']}", f"unknown view: {values['view']}"))
     if view is not None:
         state = st.open_view(state, layerset, view)
 
@@ -80,39 +80,49 @@ def from_query(
         asked = [x.strip() for x in values["layers"].split(",") if x.strip()]
         unknown = [x for x in asked if x not in layerset.catalog.layer_ids]
         if unknown:
-            notices.append(f"未知图层已忽略 / unknown layers ignored: {', '.join(unknown)}")
+            notices.append(
+                Text(f"未知图层已忽略：{'、'.join(unknown)}", f"unknown layers ignored: {', '.join(unknown)}")
+            )
         known = [x for x in asked if x not in unknown]
         if known or not asked:
             state = st.set_visible(state, layerset, known)
         else:
-            notices.append("链接中没有可用图层，显示默认图层 / no known layer in the link; showing the default layers")
+            notices.append(
+                Text("链接中没有可用图层，显示默认图层", "no known layer in the link; showing the default layers")
+            )
 
     centre, zoom = _centre_zoom(values, notices)
     if values.get("sel"):
         sel = find_feature(layerset, values["sel"])
         if sel is None:
-            notices.append(f"未找到要素 / no such feature: {values['sel']}")
+            notices.append(Text(f"未找到要素：{values['sel']}", f"no such feature: {values['sel']}"))
         else:
             state = st.select(state, layerset, sel, zoom_to=centre is None and view is None)
     if centre is not None:
         state = st.move(state, Camera(centre=centre, zoom=zoom or 9))
 
     if "present" in values and values["present"] not in ("", "0", "1", "true", "false", "yes", "no"):
-        notices.append(f"present 应为 1 或 0 / present must be 1 or 0: {values['present']}")
+        notices.append(
+            Text(f"present 应为 1 或 0：{values['present']}", f"present must be 1 or 0: {values['present']}")
+        )
     state = st.set_present(state, values.get("present", "") in ("1", "true", "yes"))
     if "labels" in values and values["labels"] not in ("0", "1"):
-        notices.append(f"labels 应为 1 或 0 / labels must be 1 or 0: {values['labels']}")
+        notices.append(Text(f"labels 应为 1 或 0：{values['labels']}", f"labels must be 1 or 0: {values['labels']}"))
     state = st.set_labels(state, values.get("labels", "1") != "0")
 
     chosen = values.get("basemap") or (view.basemap if view else None)
     if chosen:
         basemap = next((b for b in basemaps if b.id == chosen), None)
         if basemap is None:
-            notices.append(f"未知底图 / unknown basemap: {chosen}")
+            notices.append(Text(f"未知底图：{chosen}", f"unknown basemap: {chosen}"))
         else:
             state, used = st.set_basemap(state, basemap, key=key_for(basemap))
             if not used:
-                notices.append(f"{chosen}: 未配置密钥 / no key configured ({basemap.key_env})")
+                notices.append(
+                    Text(
+                        f"{chosen}：未配置密钥（{basemap.key_env}）", f"{chosen}: no key configured ({basemap.key_env})"
+                    )
+                )
     return state, notices
 
 
@@ -120,7 +130,7 @@ def _lang(value: str) -> Lang:
     return "en" if value == "en" else "zh"
 
 
-def _centre_zoom(values: Mapping[str, str], notices: list[str]) -> tuple[tuple[float, float] | None, int | None]:
+def _centre_zoom(values: Mapping[str, str], notices: list[Text]) -> tuple[tuple[float, float] | None, int | None]:
     centre = zoom = None
     if "lat" in values or "lon" in values:
         try:
@@ -129,14 +139,19 @@ def _centre_zoom(values: Mapping[str, str], notices: list[str]) -> tuple[tuple[f
                 raise ValueError
             centre = (lat, lon)
         except ValueError:
-            notices.append(f"坐标无效 / invalid lat/lon: {values.get('lat')}, {values.get('lon')}")
+            notices.append(
+                Text(
+                    f"坐标无效：{values.get('lat')}, {values.get('lon')}",
+                    f"invalid lat/lon: {values.get('lat')}, {values.get('lon')}",
+                )
+            )
     if "z" in values:
         try:
             zoom = int(values["z"])
             if not 3 <= zoom <= 18:
                 raise ValueError
         except ValueError:
-            notices.append(f"缩放级别无效 / invalid zoom: {values['z']}")
+            notices.append(Text(f"缩放级别无效：{values['z']}", f"invalid zoom: {values['z']}"))
             zoom = None
     return centre, zoom
 

@@ -215,7 +215,7 @@ def test_presenter_keys_step_and_leave(chromium, url):
     wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "3 / 8", what="space")
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="渝黔合作先行示范区").wait_for(timeout=30_000)  # back to browsing
-    assert "present" not in page.url
+    wait_for(page, lambda: "present" not in page.url, what="the link to leave presentation mode too")
     assert errors == []
     page.close()
 

@@ -45,7 +45,7 @@ def test_views_file_reports_every_problem(tmp_path: Path):
         'layers = ["rail", "stations", "border", "provinces", "counties"]',
         'layers = ["rail", "metro"]\nbasemap = "google"',
     )
-    text = text.replace("extent = [[27.3, 105.8], [29.5, 107.6]]", "extent = [[29.5, 105.8], [27.3, 107.6]]")
+    text = text.replace("extent = [[27.15, 105.8], [29.5, 107.6]]", "extent = [[29.5, 105.8], [27.15, 107.6]]")
     text = text.replace('highlight = "poles/liangjiang"', 'highlight = "rail/yugui"')
     bad = tmp_path / "views.toml"
     bad.write_text(text, encoding="utf-8")
@@ -94,7 +94,7 @@ def test_malformed_parameters_are_dropped_with_a_notice(layerset):
     state, notices = from_query(params, layerset, VIEWS, BASEMAPS)
     assert state.view_id is None and state.visible == ("rail",) and state.lang == "zh" and state.selection is None
     assert state.camera is None and state.basemap == "offline" and not state.present
-    text = "\n".join(notices)
+    text = "\n".join(n.en for n in notices)
     for word in ("nowhere", "metro", "fr", "999999", "north", "99", "google", "utm_source", "maybe"):
         assert word in text
 
@@ -119,7 +119,8 @@ def test_query_round_trip(layerset):
 def test_a_link_with_no_known_layer_shows_the_default_layers(layerset):
     state, notices = from_query({"layers": "nope"}, layerset, VIEWS, BASEMAPS)
     assert state.visible == layerset.catalog.default_visible()
-    assert any("nope" in n for n in notices) and any("default" in n for n in notices)
+    assert any("nope" in n.en for n in notices) and any("default" in n.en for n in notices)
+    assert any("默认图层" in n.zh for n in notices)
 
 
 def test_find_feature_prefers_the_zone_units(layerset):

@@ -23,6 +23,8 @@
     });
     map.closePopup();
     if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
+    if (yq.relabelControls) { yq.relabelControls(map); }
+    document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   }
 
   /* Move every drawn feature between WGS-84 and GCJ-02 in place (same Leaflet layers, so

@@ -5,15 +5,36 @@
   var ICON_FULLSCREEN = '<svg width="20" height="20" viewBox="0 0 20 20" aria-hidden="true"><path d="M2 7V2h5M13 2h5v5M18 13v5h-5M7 18H2v-5" fill="none" stroke="#222" stroke-width="2"/></svg>';
   var ICON_MEASURE = '<svg width="22" height="20" viewBox="0 0 22 20" aria-hidden="true"><rect x="1" y="6" width="20" height="8" fill="none" stroke="#222" stroke-width="1.8"/><path d="M5 6v4M9 6v3M13 6v4M17 6v3" stroke="#222" stroke-width="1.5"/></svg>';
 
+  /* The controls' names and messages in the current language: texts = {lang: {key: text}}. */
+  function text(key) {
+    var texts = yq.controlTexts || {};
+    var own = texts[yq.lang] || texts.zh || {};
+    return own[key] || "";
+  }
+  function name(el, key) {
+    el.title = text(key);
+    el.setAttribute("aria-label", text(key));
+  }
+  /* Called by setLang: every control says its name in the new language. */
+  yq.relabelControls = function (map) {
+    var root = map.getContainer();
+    [[".leaflet-control-zoom-in", "zoomIn"], [".leaflet-control-zoom-out", "zoomOut"],
+     [".yq-fullscreen", "fullscreen"], [".yq-measure .yq-button", "measure"]].forEach(function (pair) {
+      var el = root.querySelector(pair[0]);
+      if (el) { name(el, pair[1]); }
+    });
+    if (yq.measureRedraw) { yq.measureRedraw(); }
+  };
+
   /* Full screen: the browser's Fullscreen API where allowed, else fill the window. */
-  yq.fullscreen = function (map, label) {
+  yq.fullscreen = function (map, texts) {
+    yq.controlTexts = texts;
     var control = L.control({ position: "topleft" });
     control.onAdd = function () {
       var a = L.DomUtil.create("a", "yq-button yq-fullscreen");
       a.href = "#";
-      a.title = label;
       a.setAttribute("role", "button");
-      a.setAttribute("aria-label", label);
+      name(a, "fullscreen");
       a.innerHTML = ICON_FULLSCREEN;
       L.DomEvent.on(a, "click", function (e) {
         L.DomEvent.preventDefault(e);
@@ -53,7 +74,7 @@
 
   /* Measure: click points on the map; shows the path length and, from three points, the area.
    * Click the button again (or press Esc) to finish and clear. */
-  yq.measure = function (map, labels) {
+  yq.measure = function (map) {
     var control = L.control({ position: "topleft" });
     var active = false, points = [], line = null, poly = null, box = null, button = null;
     function redraw() {
@@ -63,9 +84,9 @@
       }
       var dist = 0;
       for (var i = 1; i < points.length; i++) { dist += map.distance(points[i - 1], points[i]); }
-      var text = labels.distance + ": " + fmtKm(dist);
-      if (points.length >= 3) { text += " \u00B7 " + labels.area + ": " + fmtKm2(ringArea(points)); }
-      box.textContent = points.length ? text : labels.hint;
+      var said = text("distance") + ": " + fmtKm(dist);
+      if (points.length >= 3) { said += " \u00B7 " + text("area") + ": " + fmtKm2(ringArea(points)); }
+      box.textContent = points.length ? said : text("hint");
       box.setAttribute("data-distance-m", String(Math.round(dist)));
       box.setAttribute("data-area-m2", String(Math.round(points.length >= 3 ? ringArea(points) : 0)));
     }
@@ -87,7 +108,7 @@
       yq.measuring = true;
       map.closePopup();
       box.style.display = "block";
-      box.textContent = labels.hint;
+      box.textContent = text("hint");
       L.DomUtil.addClass(button, "yq-active");
       map.on("click", onClick);
       map.getContainer().style.cursor = "crosshair";
@@ -97,9 +118,8 @@
       var wrap = L.DomUtil.create("div", "yq-measure");
       button = L.DomUtil.create("a", "yq-button", wrap);
       button.href = "#";
-      button.title = labels.title;
       button.setAttribute("role", "button");
-      button.setAttribute("aria-label", labels.title);
+      name(button, "measure");
       button.innerHTML = ICON_MEASURE;
       box = L.DomUtil.create("div", "yq-measure-box", wrap);
       box.style.display = "none";
@@ -108,6 +128,7 @@
       document.addEventListener("keydown", function (e) { if (active && e.key === "Escape") { stop(); } });
       return wrap;
     };
+    yq.measureRedraw = function () { if (active) { redraw(); } };
     return control.addTo(map);
   };
 })();
