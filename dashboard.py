@@ -333,7 +333,7 @@ def _header(ls: LayerSet, lang: Lang) -> None:
 
 
 def _details(ls: LayerSet, lang: Lang) -> None:
-    st.subheader(ui("details", lang))
+    st.header(ui("details", lang))
     selection = state().selection
     details = feature_details(ls, *selection, lang) if selection else None
     if details is None:

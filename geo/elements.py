@@ -133,6 +133,27 @@ class Controls(MapScript):
         self.texts = script_json({lang: {n: ui(k, lang) for n, k in zip(names, keys, strict=True)} for lang in LANGS})
 
 
+class Accessibility(MapScript):
+    """Keyboard and screen-reader access (``geo/static/a11y.js``): the features list's texts, each
+    layer's title in every language and its priority (the order the list follows)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            yq.a11yOnMap({{ this.map_name() }}, {{ this.texts }}, {{ this.titles }}, {{ this.priorities }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, titles: Mapping[str, Mapping[str, str]], priorities: Mapping[str, int]) -> None:
+        super().__init__()
+        self._name = "YqAccessibility"
+        keys = {"features": "features_list", "featuresHint": "features_hint"}
+        self.texts = script_json({lang: {n: ui(k, lang) for n, k in keys.items()} for lang in LANGS})
+        self.titles = script_json(dict(titles))
+        self.priorities = script_json(dict(priorities))
+
+
 class Boot(MapScript):
     """Runs after every layer exists: ``yq.boot`` applies the map state.
 
@@ -176,6 +197,7 @@ class DataScript(JSCSSMixin, MacroElement):
 
 
 __all__ = [
+    "Accessibility",
     "Boot",
     "CatalogGeoJson",
     "CatalogGroup",

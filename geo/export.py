@@ -119,4 +119,11 @@ def export_html(
     root.title = esc(f"{layerset.catalog.title.get(state.lang)} · {when.isoformat()}")
     html = root.render()
     html = html.replace("<html>", f'<html lang="{"zh-CN" if state.lang == "zh" else "en"}">', 1)
+    # readers may zoom the page (WCAG 1.4.4): folium's viewport forbids it
+    html = re.sub(
+        r'<meta name="viewport"[^>]*>',
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />',
+        html,
+        count=1,
+    )
     return inline_assets(html)

@@ -137,6 +137,13 @@ UI: dict[str, Text] = {
     "fullscreen": Text("全屏", "Full screen"),
     "clear_selection": Text("清除选择", "Clear selection"),
     "layer": Text("图层", "Layer"),
+    "map": Text("地图", "Map"),
+    "map_shows": Text("图上显示：{layers}。", "The map shows: {layers}."),
+    "features_list": Text(
+        "地图要素：用方向键逐个浏览，回车查看详情，Esc 返回地图",
+        "Map features: arrow keys to move, Enter for details, Esc back to the map",
+    ),
+    "features_hint": Text("要素 ⌨", "Features ⌨"),
     "tiles_failed": Text("底图瓦片无法加载（可能无网络）", "Basemap tiles could not load (no network?)"),
     "labels": Text("标注", "Labels"),
     "exit_presentation": Text("退出演示", "Leave presentation"),

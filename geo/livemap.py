@@ -28,7 +28,7 @@ from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet
 from geo.mapview import layer_group
 from geo.paths import STATIC_DIR
-from geo.payloads import LayerPayload, in_drawing_order, layer_data, layer_payload, legend_config
+from geo.payloads import LayerPayload, accessibility, in_drawing_order, layer_data, layer_payload, legend_config
 
 
 def live_payloads(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> dict[str, LayerPayload]:
@@ -71,6 +71,7 @@ def live_groups(
     tail = folium.FeatureGroup(name="legend", control=False)
     DataScript(bundle_uri).add_to(tail)
     Legend(live_legends(layerset) if own else None, "zh").add_to(tail)
+    accessibility(layerset).add_to(tail)
     Boot(drawn_crs="wgs84", relay=True).add_to(tail)  # every layer was just drawn from the stored WGS-84 data
     groups.append(tail)
     return groups
@@ -81,14 +82,18 @@ def _bridge() -> str:
     return (STATIC_DIR / "bridge.js").read_text(encoding="utf-8")
 
 
-def _frame(block_id: str, value: Any) -> str:
+def _frame(block_id: str, value: Any, lang: str = "zh") -> str:
     """A tiny page: `value` as a JSON block, and the bridge that hands it to the map."""
-    return f'<script type="application/json" id="{block_id}">{script_json(value)}</script><script>{_bridge()}</script>'
+    return (
+        f'<!doctype html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><title>map state</title></head><body>'
+        f'<script type="application/json" id="{block_id}">{script_json(value)}</script><script>{_bridge()}</script>'
+        "</body></html>"
+    )
 
 
 def sync_html(state: Mapping[str, Any], *, seq: int) -> str:
     """The page that hands the browser state (:func:`geo.payloads.browser_state`) to the map."""
-    return _frame("yq-state", {**state, "seq": seq})
+    return _frame("yq-state", {**state, "seq": seq}, str(state.get("lang", "zh")))
 
 
 def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> str:

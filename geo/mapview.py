@@ -16,6 +16,7 @@ from geo.i18n import Lang
 from geo.layers import LayerSet
 from geo.payloads import (
     LayerPayload,
+    accessibility,
     browser_state,
     draw_rank,
     in_drawing_order,
@@ -91,6 +92,7 @@ def build_map(
     for layer_id in layer_ids:
         layer_group(layerset, layer_id, state.lang, crs=crs).add_to(m)
     Legend({state.lang: legend_config(layerset, layer_ids, state.lang)}, state.lang).add_to(m)
+    accessibility(layerset).add_to(m)
     if layer_control:
         folium.LayerControl(collapsed=False, position="topright").add_to(m)
     Boot(drawn_crs=crs, state=browser_state(layerset, state, basemap=basemap, key=key)).add_to(m)

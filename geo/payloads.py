@@ -17,9 +17,9 @@ from geo import geojson_io, labels
 from geo.basemaps import Basemap, Crs
 from geo.camera import Camera
 from geo.catalog import LayerSpec
-from geo.elements import script_json
+from geo.elements import Accessibility, script_json
 from geo.gcj import to_gcj, wgs_to_gcj_latlon
-from geo.i18n import Lang, Text, ui
+from geo.i18n import LANGS, Lang, Text, ui
 from geo.layers import LayerSet
 from geo.popups import display_value, esc, legend_rows, low_confidence_row, popup_html, tooltip_html
 from geo.state import FeatureKey, MapState, view_of
@@ -147,8 +147,43 @@ def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> d
     }
 
 
-def selection_payload(layerset: LayerSet, key: FeatureKey, crs: Crs = "wgs84") -> dict[str, Any] | None:
-    """The selected feature's outline for the browser, or None when it has no geometry."""
+def accessibility(layerset: LayerSet) -> Accessibility:
+    """The map's keyboard and screen-reader element: layer titles in every language, priorities."""
+    catalog = layerset.catalog
+    titles: dict[str, dict[str, str]] = {lang: {s.id: s.title.get(lang) for s in catalog.layers} for lang in LANGS}
+    return Accessibility(titles, {spec.id: spec.priority for spec in catalog.layers})
+
+
+def _describe(layerset: LayerSet, state: MapState) -> dict[str, str]:
+    """The map's accessible name, and a sentence saying what it shows."""
+    catalog = layerset.catalog
+    shown = [catalog.layer(i).title.get(state.lang) for i in layerset.available if i in set(state.visible)]
+    joined = ("、" if state.lang == "zh" else ", ").join(shown) or ui("none", state.lang)
+    name = (
+        f"{ui('map', state.lang)}：{catalog.title.get(state.lang)}"
+        if state.lang == "zh"
+        else (f"{ui('map', state.lang)}: {catalog.title.get(state.lang)}")
+    )
+    return {"name": name, "text": ui("map_shows", state.lang).format(layers=joined)}
+
+
+def _announce(layerset: LayerSet, key: FeatureKey, lang: Lang) -> str:
+    """What a screen reader says when a feature is selected: its name, layer and role."""
+    found = layerset.feature(*key)
+    catalog = layerset.catalog
+    props = found[0] if found else {}
+    parts = [display_value(catalog, "name", props, lang) or key[1], catalog.layer(key[0]).title.get(lang)]
+    role = display_value(catalog, "role", props, lang)
+    if role:
+        parts.append(role)
+    return ("，" if lang == "zh" else ", ").join(parts)
+
+
+def selection_payload(
+    layerset: LayerSet, key: FeatureKey, crs: Crs = "wgs84", lang: Lang = "zh"
+) -> dict[str, Any] | None:
+    """The selected feature's outline for the browser (and what to announce), or None when it has
+    no geometry."""
     found = layerset.feature(*key)
     if found is None or found[1] is None:
         return None
@@ -156,7 +191,7 @@ def selection_payload(layerset: LayerSet, key: FeatureKey, crs: Crs = "wgs84") -
     data = {"type": "Feature", "properties": {}, "geometry": geojson_io.encode_geometry(_drawn(found[1], crs))}
     style = {**HIGHLIGHT, "radius": 12} if kind == "point" else HIGHLIGHT
     options = {"style": style, "by": None, "categories": {}, "point": kind == "point", "interactive": False}
-    return {"key": f"{key[0]}/{key[1]}", "data": data, "options": options}
+    return {"key": f"{key[0]}/{key[1]}", "data": data, "options": options, "announce": _announce(layerset, key, lang)}
 
 
 def _camera_json(state: MapState, crs: Crs) -> dict[str, Any]:
@@ -211,7 +246,7 @@ def browser_state(
     return {
         "lang": state.lang,
         "visible": [i for i in layerset.available if i in set(state.visible)],  # catalog order
-        "selection": selection_payload(layerset, state.selection, crs) if state.selection else None,
+        "selection": selection_payload(layerset, state.selection, crs, state.lang) if state.selection else None,
         "camera": _camera_json(state, crs),
         "cameraSeq": state.camera_seq,
         "crs": crs,
@@ -219,6 +254,7 @@ def browser_state(
         "labels": state.labels,
         "present": state.present,
         "caption": _caption(state, views),
+        "describe": _describe(layerset, state),
     }
 
 
@@ -226,6 +262,7 @@ __all__ = [
     "CRS_NOTE",
     "HIGHLIGHT",
     "LayerPayload",
+    "accessibility",
     "browser_state",
     "draw_rank",
     "in_drawing_order",

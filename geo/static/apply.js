@@ -147,8 +147,7 @@
   function setCamera(map, camera, seq, animate) {
     if (!camera || seq === yq.cameraSeq) { return; }
     yq.cameraSeq = seq;
-    var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    animate = animate && !reduced;
+    animate = animate && !(yq.reducedMotion && yq.reducedMotion());  // readers who ask for less motion: a jump
     if (camera.bounds) {
       var fit = fitPadding(map, L.latLngBounds(camera.bounds));
       if (animate) { fit.duration = 0.8; map.flyToBounds(camera.bounds, fit); }
@@ -179,6 +178,7 @@
     setCamera(map, state.camera || null, state.cameraSeq || 0, animate);
     yq.labelsOn = state.labels !== false;
     if (yq.relabel) { yq.relabel(); }
+    if (yq.a11yApply) { yq.a11yApply(map, state); }
     return true;
   };
 

@@ -1,0 +1,185 @@
+/* The 渝黔 map in the browser: for readers who use a keyboard or a screen reader.
+ * - The map is the page's main landmark, with a name and a short description of what it shows
+ *   (title, visible layers), kept up to date.
+ * - Features are reachable without a mouse: Tab reaches the "features" list on the map; ↑/↓
+ *   (or ←/→) move through the features of the visible layers, in layer priority then name; the
+ *   feature in focus is outlined and brought into view; Enter selects it (details, popup); Esc
+ *   returns focus to the map. PageDown/PageUp are left to the presenter's keys.
+ * - What gets selected is announced (an aria-live region): its name, layer and role.
+ * - The page may be zoomed: the viewport allows it. */
+(function () {
+  "use strict";
+  var yq = window.yq;
+  var FOCUS_STYLE = { color: "#1a5fb4", weight: 5, opacity: 1, fill: false, dashArray: null, interactive: false };
+
+  function text(key) {
+    var texts = yq.a11yTexts || {};
+    return ((texts[yq.lang] || texts.zh || {})[key]) || "";
+  }
+
+  /* Features of the visible layers, in the catalog's priority, then by name. */
+  function features(map) {
+    var out = [];
+    yq.registered(map).forEach(function (group) {
+      if (group.yqLayerId === "_selection") { return; }
+      var rank = yq.priorities[group.yqLayerId];
+      group.eachLayer(function (layer) {
+        if (!layer.eachLayer) { return; }
+        layer.eachLayer(function (f) {
+          var p = f.feature && f.feature.properties;
+          if (!p || p.id === undefined) { return; }
+          var name = p["_nm_" + (yq.lang || "zh")] || p["_name_" + (yq.lang || "zh")] || plain(p["_tip_" + (yq.lang || "zh")]);
+          out.push({ layer: group.yqLayerId, id: String(p.id), name: name, feature: f, rank: rank === undefined ? 999 : rank });
+        });
+      });
+    });
+    out.sort(function (a, b) { return a.rank - b.rank || a.name.localeCompare(b.name, yq.lang === "en" ? "en" : "zh"); });
+    return out;
+  }
+
+  function plain(html) {  // the first line of escaped tooltip HTML, as text
+    var el = document.createElement("div");
+    el.innerHTML = html || "";
+    var b = el.querySelector("b");
+    return (b ? b.textContent : el.textContent || "").trim();
+  }
+
+  function centreOf(f) {
+    return f.getBounds ? f.getBounds().getCenter() : f.getLatLng();
+  }
+
+  function listControl(map) {
+    var control = L.control({ position: "topleft" });
+    var box, current = 0, items = [], outline = null, pending = false;
+    function clearOutline() { if (outline) { map.removeLayer(outline); outline = null; } }
+    function mark() {
+      box.querySelectorAll("[role=option]").forEach(function (o, i) { o.setAttribute("aria-selected", String(i === current)); });
+      if (items.length) { box.setAttribute("aria-activedescendant", "yq-opt-" + current); }
+    }
+    function show(index) {
+      if (!items.length) { return; }
+      current = (index + items.length) % items.length;
+      mark();
+      clearOutline();
+      var f = items[current].feature;
+      outline = f.getBounds
+        ? L.rectangle(f.getBounds().pad(0.05), FOCUS_STYLE).addTo(map)
+        : L.circleMarker(f.getLatLng(), L.extend({ radius: 14 }, FOCUS_STYLE)).addTo(map);
+      if (f.getBounds && !map.getBounds().contains(f.getBounds())) {
+        map.fitBounds(f.getBounds(), { padding: [40, 40], maxZoom: Math.max(map.getZoom(), 9), animate: !yq.reducedMotion() });
+      } else if (!f.getBounds && !map.getBounds().contains(f.getLatLng())) {
+        map.panTo(f.getLatLng(), { animate: !yq.reducedMotion() });
+      }
+    }
+    /* The options: one per feature of the visible layers (rebuilt when layers or language change). */
+    function rebuild() {
+      pending = false;
+      var titles = yq.layerTitles[yq.lang] || yq.layerTitles.zh || {};
+      var keep = items[current] ? items[current].layer + "/" + items[current].id : null;
+      items = features(map).map(function (it) { it.layerTitle = titles[it.layer] || it.layer; return it; });
+      box.textContent = "";
+      items.forEach(function (it, i) {
+        var o = L.DomUtil.create("div", "yq-feature-option", box);
+        o.id = "yq-opt-" + i;
+        o.setAttribute("role", "option");
+        o.textContent = it.name + " — " + it.layerTitle;
+        if (keep === it.layer + "/" + it.id) { current = i; }
+      });
+      current = Math.max(0, Math.min(current, items.length - 1));
+      mark();
+    }
+    yq.rebuildFeatureList = function () {
+      if (!pending) { pending = true; setTimeout(rebuild, 50); }
+    };
+    control.onAdd = function () {
+      box = L.DomUtil.create("div", "yq-features");
+      box.setAttribute("role", "listbox");
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("aria-label", text("features"));
+      box.setAttribute("data-hint", text("featuresHint"));
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.on(box, "focus", function () { rebuild(); show(current); });
+      L.DomEvent.on(box, "blur", function () { clearOutline(); });
+      L.DomEvent.on(box, "keydown", function (e) {
+        var k = e.key;
+        if (k === "ArrowDown" || k === "ArrowRight") { show(current + 1); }
+        else if (k === "ArrowUp" || k === "ArrowLeft") { show(current - 1); }
+        else if (k === "Home") { show(0); }
+        else if (k === "End") { show(items.length - 1); }
+        else if (k === "Enter" || k === " ") {
+          var item = items[current];
+          if (!item) { return; }
+          item.feature.fire("click", { latlng: centreOf(item.feature) });  // popup, and the dashboard's details
+          announce(item.name + (yq.lang === "en" ? ", " : "，") + item.layerTitle);
+        } else if (k === "Escape") {
+          map.getContainer().focus();
+        } else { return; }
+        L.DomEvent.preventDefault(e);
+        L.DomEvent.stopPropagation(e);  // the map's own keys (panning) and the presenter's stay out of it
+      });
+      return box;
+    };
+    control.addTo(map);
+    map.on("layeradd layerremove", yq.rebuildFeatureList);
+    return control;
+  }
+
+  var live = null;
+  function announce(message) {
+    if (!live) { return; }
+    live.textContent = "";
+    setTimeout(function () { live.textContent = message; }, 50);  // a change screen readers notice
+  }
+
+  /* Called by yq.apply: describe the map, announce a new selection. */
+  yq.a11yApply = function (map, state) {
+    var container = map.getContainer();
+    var lang = state.lang === "en" ? "en" : "zh-CN";
+    document.documentElement.lang = lang;
+    try {  // the dashboard page around the map says its language too (Streamlit's says "en")
+      if (window.parent !== window && window.frameElement) { window.parent.document.documentElement.lang = lang; }
+    } catch (e) { /* another origin: not ours to set */ }
+    if (state.describe) {
+      container.setAttribute("aria-label", state.describe.name);
+      var desc = document.getElementById("yq-map-description");
+      if (desc) { desc.textContent = state.describe.text; }
+    }
+    var box = container.querySelector(".yq-features");
+    if (box) {  // the list's name and options in the page's language
+      box.setAttribute("aria-label", text("features"));
+      box.setAttribute("data-hint", text("featuresHint"));
+      if (yq.rebuildFeatureList) { yq.rebuildFeatureList(); }
+    }
+    var said = state.selection && state.selection.announce;
+    if (said && said !== yq.announced) { announce(said); }
+    yq.announced = said || null;
+  };
+
+  yq.reducedMotion = function () {
+    return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
+  };
+
+  yq.a11yOnMap = function (map, texts, layerTitles, priorities) {
+    yq.a11yTexts = texts;
+    yq.layerTitles = layerTitles;
+    yq.priorities = priorities;
+    var container = map.getContainer();
+    container.setAttribute("role", "main");
+    var desc = L.DomUtil.create("p", "yq-visually-hidden", container);
+    desc.id = "yq-map-description";
+    container.setAttribute("aria-describedby", desc.id);
+    live = L.DomUtil.create("div", "yq-visually-hidden", container);
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("role", "status");
+    var viewport = document.querySelector('meta[name="viewport"]');
+    if (viewport) { viewport.setAttribute("content", "width=device-width, initial-scale=1"); }
+    listControl(map);
+    // Chromium puts every SVG shape with a tooltip in the Tab order (hundreds of stops, in drawing
+    // order): take them out; the features list is the one stop that reaches them, in a sensible order
+    map.on("layeradd", function (e) {
+      var el = e.layer && e.layer._path;
+      if (el) { el.setAttribute("tabindex", "-1"); }
+    });
+    map.eachLayer(function (l) { if (l._path) { l._path.setAttribute("tabindex", "-1"); } });
+  };
+})();
