@@ -34,6 +34,7 @@ from geo.mapview import base_map
 from geo.pagestyle import page_css, swatch_css
 from geo.payloads import browser_state
 from geo.popups import md
+from geo.printsheet import Sheet, render
 from geo.search import search
 from geo.summary import headline_html
 from geo.urlstate import from_query, to_query
@@ -309,6 +310,7 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _toggles(ls, lang)
         _upload_panel(lang)
         _export_panel(ls, lang)
+        _print_panel(ls, lang)
         with st.expander(ui("share_link", lang)):
             base = (st.context.url or "").split("?")[0]
             st.code(f"{base}?{urlencode(to_query(state()))}", language=None, wrap_lines=True)
@@ -408,6 +410,26 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
         key="download_html",
         type="primary",
     )
+
+
+def _print_panel(ls: LayerSet, lang: Lang) -> None:
+    """The print-ready sheet (A4 landscape) of what is on screen: PDF and PNG, made on request."""
+    s = state()
+    day = dt.date.today()
+    request = repr((s, day))
+    if st.session_state.get("print_ready") != request:
+        prepare = {"key": "prepare_print", "on_click": st.session_state.__setitem__, "args": ("print_ready", request)}
+        st.button(ui("print_map", lang), icon=":material/print:", **prepare)
+        return
+    sheet = Sheet(when=day)
+    with st.spinner(ui("print_map", lang)):
+        pdf = _output(ls, "pdf", request, lambda: render(ls, s, shared().views, "pdf", sheet))
+        png = _output(ls, "png", request, lambda: render(ls, s, shared().views, "png", sheet))
+    name = f"yuqian-map-{s.view_id or 'map'}-{day.isoformat()}"
+    pdf_args = {"file_name": f"{name}.pdf", "mime": "application/pdf", "on_click": "ignore", "key": "download_pdf"}
+    st.download_button(ui("download_pdf", lang), pdf, icon=":material/picture_as_pdf:", type="primary", **pdf_args)
+    png_args = {"file_name": f"{name}.png", "mime": "image/png", "on_click": "ignore", "key": "download_png"}
+    st.download_button(ui("download_png", lang), png, icon=":material/image:", **png_args)
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:

@@ -108,6 +108,8 @@ class Catalog:
     values: Mapping[str, Mapping[str, Text]]
     layers: tuple[LayerSpec, ...] = field(default_factory=tuple)
     headline: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    as_of: str = ""  # the date the data was last checked (ISO), printed on sheets
+    review_number: str = ""  # a deployment's 审图号 (map review number), printed when set
 
     @property
     def layer_ids(self) -> tuple[str, ...]:
@@ -249,6 +251,16 @@ def _role(value: Any) -> Role:
     return "context"  # reported by the checks above
 
 
+def _iso_date(value: Any, problems: list[str]) -> str:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        problems.append(f"as_of: {value!r} is not a date (YYYY-MM-DD)")
+        return ""
+
+
 def _headline(raw: Any, layer_ids: set[str], problems: list[str]) -> dict[str, tuple[str, ...]]:
     """Which layers the headline figures are computed from (``[headline]``)."""
     if not isinstance(raw, Mapping):
@@ -323,6 +335,8 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
         values=values,
         layers=tuple(layers),
         headline=_headline(raw.get("headline", {}), seen, problems),
+        as_of=_iso_date(raw.get("as_of"), problems),
+        review_number=str(raw.get("review_number", "")).strip(),
     )
     if problems:
         raise CatalogError(path, problems)

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from geo.paths import LAYERS_DIR
 
@@ -31,12 +32,15 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export(args: argparse.Namespace) -> int:
+def _state(args: argparse.Namespace, *, basemap_id: str | None) -> tuple[Any, Any, Any, Any, str | None]:
+    """The map state the arguments ask for: (layers, state, views, basemap, key).
+
+    Raises _Usage for a bad argument and LayerError for an unusable --extra-layer.
+    """
     from geo import state as ms
     from geo.basemaps import basemap_by_id, load_basemaps
     from geo.catalog import load_catalog
-    from geo.export import export_html
-    from geo.layers import LayerError, load_layers
+    from geo.layers import load_layers
     from geo.userlayers import with_layer
     from geo.views import load_views, view_by_id
 
@@ -49,7 +53,7 @@ def _export(args: argparse.Namespace) -> int:
         except KeyError as exc:
             raise _Usage(f"--view: {exc.args[0]}") from None
     try:
-        basemap = basemap_by_id(load_basemaps(), args.basemap or (view.basemap if view else "offline"))
+        basemap = basemap_by_id(load_basemaps(), basemap_id or (view.basemap if view else "offline"))
     except KeyError as exc:
         raise _Usage(f"--basemap: {exc.args[0]}") from None
     key = None
@@ -76,11 +80,7 @@ def _export(args: argparse.Namespace) -> int:
                 f"known: {', '.join(catalog.layer_ids)}"
             )
     for path in args.extra_layer:
-        try:
-            spec, frame, report = _read_user(Path(path), args)
-        except LayerError as exc:
-            print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
-            return 2
+        spec, frame, report = _read_user(Path(path), args)
         for line in report.lines():
             print(f"note: {path}: {line}", file=sys.stderr)
         layerset = with_layer(layerset, spec, frame)
@@ -90,14 +90,63 @@ def _export(args: argparse.Namespace) -> int:
         state = ms.open_view(state, layerset, view)
     state = ms.set_visible(state, layerset, visible)
     state, _ = ms.set_basemap(state, basemap, key=key)
-    html = export_html(layerset, state, basemap=basemap, key=key, caption=ms.caption(state, views))
-    out = Path(args.out)
+    return layerset, state, views, basemap, key
+
+
+def _write(out: Path, data: bytes) -> bool:
     try:
-        out.write_text(html, encoding="utf-8")
+        out.write_bytes(data)
     except OSError as exc:
         print(f"error: cannot write {out}: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def _export(args: argparse.Namespace) -> int:
+    from geo import state as ms
+    from geo.export import export_html
+    from geo.layers import LayerError
+
+    try:
+        layerset, state, views, basemap, key = _state(args, basemap_id=args.basemap)
+    except LayerError as exc:
+        print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
         return 2
-    print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(visible)} layers, lang={args.lang})")
+    html = export_html(layerset, state, basemap=basemap, key=key, caption=ms.caption(state, views))
+    out = Path(args.out)
+    if not _write(out, html.encode("utf-8")):
+        return 2
+    print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(state.visible)} layers, lang={args.lang})")
+    return 0
+
+
+def _print(args: argparse.Namespace) -> int:
+    """A print-ready sheet: PDF, PNG or SVG by the file's ending."""
+    import datetime as dt
+
+    from geo.layers import LayerError
+    from geo.printsheet import PAPER_MM, Sheet, render
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ("pdf", "png", "svg"):
+        raise _Usage(f"OUT must end in .pdf, .png or .svg, not {out.suffix or '(nothing)'}")
+    if args.size not in PAPER_MM:
+        raise _Usage(f"--size: {args.size!r} is not one of {', '.join(PAPER_MM)}")
+    if not 50 <= args.dpi <= 1200:
+        raise _Usage(f"--dpi: {args.dpi} is outside 50–1200")
+    if args.view is None and args.layers is None:
+        args.view = "overview"  # the default sheet: the whole zone
+    try:
+        layerset, state, views, _, _ = _state(args, basemap_id="offline")
+    except LayerError as exc:
+        print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
+        return 2
+    sheet = Sheet(args.size, args.orientation, args.dpi, args.title, args.notice, dt.date.today())
+    data = render(layerset, state, views, fmt, sheet)  # type: ignore[arg-type]
+    if not _write(out, data):
+        return 2
+    print(f"wrote {out} ({len(data) / 1024:.0f} KB, {args.size} {args.orientation}, lang={args.lang})")
     return 0
 
 
@@ -116,6 +165,18 @@ def _read_user(path: Path, args: argparse.Namespace):
     except ValueError as exc:
         raise LayerError(path.name, [f"upload limits misconfigured: {exc}"]) from None
     return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.encoding, limits=limits)
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from geo.fonts import SOURCE_FONT, build_subset, characters
+
+    if not SOURCE_FONT.exists():
+        print(f"error: {SOURCE_FONT} not found: apt-get install -y fonts-noto-cjk", file=sys.stderr)
+        return 2
+    path = build_subset()
+    size = path.stat().st_size / 1024
+    print(f"wrote {path.relative_to(LAYERS_DIR.parent)} ({size:.0f} KB, {len(characters())} characters)")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -184,6 +245,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     _add_input_options(p_export)
     p_export.set_defaults(func=_export)
+    p_print = sub.add_parser("print", help="write a print-ready sheet (PDF, PNG or SVG), offline")
+    p_print.add_argument("out", metavar="OUT.pdf|OUT.png|OUT.svg")
+    p_print.add_argument("--view", help="a preset view id (default: the overview)")
+    p_print.add_argument("--layers", help="comma-separated layer ids to show")
+    p_print.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p_print.add_argument("--size", default="A4", help="A4 (default), A3, A2, A1 or A0")
+    p_print.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    p_print.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    p_print.add_argument("--title", default=None, help="a title of your own")
+    p_print.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
+    p_print.add_argument("--extra-layer", action="append", default=[], metavar="PATH", help="a file of your own")
+    _add_input_options(p_print)
+    p_print.set_defaults(func=_print, include_key=False)
+    p_fonts = sub.add_parser("fonts", help="remake the print sheet's font subset (needs Debian's fonts-noto-cjk)")
+    p_fonts.set_defaults(func=_fonts)
     p_validate = sub.add_parser("validate", help="check files before adding them as layers")
     p_validate.add_argument("paths", nargs="+", metavar="PATH")
     _add_input_options(p_validate)

@@ -137,6 +137,20 @@ UI: dict[str, Text] = {
     "fullscreen": Text("全屏", "Full screen"),
     "clear_selection": Text("清除选择", "Clear selection"),
     "layer": Text("图层", "Layer"),
+    "north": Text("北", "N"),
+    "printed": Text("打印日期", "Printed"),
+    "data_as_of": Text("数据截至", "Data as of"),
+    "crs_print": Text(
+        "坐标系：WGS-84 数据，Albers 等积圆锥投影（中国，标准纬线 25°N、47°N，中央经线 105°E）",
+        "Coordinates: WGS-84 data in an Albers equal-area conic projection "
+        "(China: standard parallels 25°N, 47°N; central meridian 105°E)",
+    ),
+    "internal_use": Text("内部用图，不得公开", "Internal use only"),
+    "review_number": Text("审图号", "Map review number"),
+    "print_map": Text("准备打印版地图（PDF、PNG）", "Prepare print-ready map (PDF, PNG)"),
+    "download_pdf": Text("下载打印版 PDF", "Download print-ready PDF"),
+    "download_png": Text("下载打印版 PNG", "Download print-ready PNG"),
+    "overview_inset": Text("位置", "Location"),
     "map": Text("地图", "Map"),
     "map_shows": Text("图上显示：{layers}。", "The map shows: {layers}."),
     "features_list": Text(
