@@ -64,13 +64,25 @@ def _export(browser, out: Path) -> Path:
     return shot
 
 
+def _sheet(out: Path) -> Path:
+    """The print-ready sheet of the core view, as a planner gets it (PNG, small for the README)."""
+    import subprocess
+    import sys
+
+    path = out / "print-sheet-zh-A4.png"
+    subprocess.run(
+        [sys.executable, "-m", "geo", "print", str(path), "--view", "core", "--dpi", "110"], cwd=ROOT, check=True
+    )
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "screenshots")
     out = parser.parse_args().out
     out.mkdir(parents=True, exist_ok=True)
     with streamlit_server(ROOT) as url, chromium() as browser:
-        made = [*_dashboard(browser, url, out), _export(browser, out)]
+        made = [*_dashboard(browser, url, out), _export(browser, out), _sheet(out)]
     for path in made:
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
