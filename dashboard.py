@@ -371,6 +371,26 @@ def _live_map(ls: LayerSet) -> None:
             st.iframe(_per_layers("own_gcj", ls, lambda: gcj_html(ls, ls.own_layers)), height=1)
 
 
+def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
+    """Two steps, not a deferred download: Streamlit drops a generated file that no session
+    references at the next cleanup, and with many sessions rerunning that can happen before the
+    browser fetches it; bytes handed to a button stay with this session. Prepared for what the map
+    shows (layers, language, selection …); panning after that follows into the file unasked."""
+    s = state()
+    content = repr((dataclasses.replace(s, camera=None, camera_seq=0), dt.date.today(), extra))
+    if st.session_state.get(f"{name}_ready") == content:
+        return True
+    ask = {"key": f"prepare_{name}", "on_click": st.session_state.__setitem__, "args": (f"{name}_ready", content)}
+    st.button(label, icon=icon, **ask)
+    return False
+
+
+def _download(label: str, data: bytes, ending: str, mime: str, icon: str, *, primary: bool = False) -> None:
+    name = f"yuqian-map-{state().view_id or 'map'}-{dt.date.today().isoformat()}.{ending}"
+    kind = "primary" if primary else "secondary"
+    st.download_button(label, data, name, mime, icon=icon, on_click="ignore", key=f"download_{ending}", type=kind)
+
+
 def _export_panel(ls: LayerSet, lang: Lang) -> None:
     s = state()
     basemap = shared().basemap(s.basemap)
@@ -378,58 +398,29 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
     with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
     if basemap.needs_key and not with_key:
         st.caption(ui("export_without_key", lang))
-    # Two steps, not a deferred download: Streamlit drops a generated file that no session
-    # references at the next cleanup, and with many sessions rerunning that can happen
-    # before the browser fetches it. Bytes handed to the button stay with this session.
-    day, key = dt.date.today().isoformat(), key if with_key else None
-    # prepared for what the map shows; panning after that follows into the file without asking again
-    request = repr((dataclasses.replace(s, camera=None, camera_seq=0), day, bool(key)))
-    if st.session_state.get("export_ready") != request:
-        st.button(
-            ui("prepare_html", lang),
-            key="prepare_html",
-            icon=":material/download:",
-            on_click=st.session_state.__setitem__,
-            args=("export_ready", request),
-        )
+    key = key if with_key else None
+    if not _prepared("html", ui("prepare_html", lang), ":material/download:", extra=bool(key)):
         return
-    caption, when = ms.caption(s, shared().views), dt.date.fromisoformat(day)
-    data = _output(
+    caption, when = ms.caption(s, shared().views), dt.date.today()
+    html = _output(
         ls,
         "export",
-        repr((s, day, bool(key))),
-        lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key).encode(),
+        repr((s, when, bool(key))),
+        lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key),
     )
-    st.download_button(
-        ui("download_html", lang),
-        data=data,
-        file_name=f"yuqian-map-{s.view_id or 'map'}-{day}.html",
-        mime="text/html",
-        icon=":material/download:",
-        on_click="ignore",
-        key="download_html",
-        type="primary",
-    )
+    _download(ui("download_html", lang), html.encode(), "html", "text/html", ":material/download:", primary=True)
 
 
 def _print_panel(ls: LayerSet, lang: Lang) -> None:
     """The print-ready sheet (A4 landscape) of what is on screen: PDF and PNG, made on request."""
-    s = state()
-    day = dt.date.today()
-    request = repr((s, day))
-    if st.session_state.get("print_ready") != request:
-        prepare = {"key": "prepare_print", "on_click": st.session_state.__setitem__, "args": ("print_ready", request)}
-        st.button(ui("print_map", lang), icon=":material/print:", **prepare)
+    if not _prepared("print", ui("print_map", lang), ":material/print:"):
         return
-    sheet = Sheet(when=day)
+    s, sheet = state(), Sheet(when=dt.date.today())
     with st.spinner(ui("print_map", lang)):
-        pdf = _output(ls, "pdf", request, lambda: render(ls, s, shared().views, "pdf", sheet))
-        png = _output(ls, "png", request, lambda: render(ls, s, shared().views, "png", sheet))
-    name = f"yuqian-map-{s.view_id or 'map'}-{day.isoformat()}"
-    pdf_args = {"file_name": f"{name}.pdf", "mime": "application/pdf", "on_click": "ignore", "key": "download_pdf"}
-    st.download_button(ui("download_pdf", lang), pdf, icon=":material/picture_as_pdf:", type="primary", **pdf_args)
-    png_args = {"file_name": f"{name}.png", "mime": "image/png", "on_click": "ignore", "key": "download_png"}
-    st.download_button(ui("download_png", lang), png, icon=":material/image:", **png_args)
+        pdf = _output(ls, "pdf", repr((s, sheet)), lambda: render(ls, s, shared().views, "pdf", sheet))
+        png = _output(ls, "png", repr((s, sheet)), lambda: render(ls, s, shared().views, "png", sheet))
+    _download(ui("download_pdf", lang), pdf, "pdf", "application/pdf", ":material/picture_as_pdf:", primary=True)
+    _download(ui("download_png", lang), png, "png", "image/png", ":material/image:")
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:

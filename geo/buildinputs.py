@@ -17,6 +17,10 @@ from geo import boundaries, geojson_io
 from geo.names import english_name
 from geo.tables import Sources, read_csv, read_sources, read_toml
 
+# Prose columns come in both languages (the tables check they come in pairs).
+GEOMETRY_NOTE = ("geometry_note_zh", "geometry_note_en")
+ROLE_EVIDENCE = ("role_evidence_zh", "role_evidence_en")
+
 
 @dataclass(frozen=True)
 class NamedPoint:
@@ -37,31 +41,13 @@ class Inputs:
         self.cities = boundaries.city_names()
         self.units = read_csv(
             tables_dir / "units.csv",
-            required=(
-                "id",
-                "name_zh",
-                "name_en",
-                "province",
-                "layer",
-                "member_evidence",
-                "role",
-                "role_evidence_zh",
-                "role_evidence_en",
-            ),
+            required=("id", "name_zh", "name_en", "province", "layer", "member_evidence", "role", *ROLE_EVIDENCE),
             sources=self.sources,
             key="id",
         )
         self.poles = read_csv(
             tables_dir / "poles.csv",
-            required=(
-                "id",
-                "name_zh",
-                "name_en",
-                "official_area_km2",
-                "host_ids",
-                "geometry_note_zh",
-                "geometry_note_en",
-            ),
+            required=("id", "name_zh", "name_en", "official_area_km2", "host_ids", *GEOMETRY_NOTE),
             sources=self.sources,
             key="id",
             coords="required",
@@ -82,41 +68,21 @@ class Inputs:
         )
         self.corridors = read_csv(
             tables_dir / "corridors.csv",
-            required=("id", "kind", "name_zh", "name_en", "status", "opened", "geometry_note_zh", "geometry_note_en"),
+            required=("id", "kind", "name_zh", "name_en", "status", "opened", *GEOMETRY_NOTE),
             sources=self.sources,
             key="id",
         )
         self.corridor_points = read_csv(tables_dir / "corridor_points.csv", required=("corridor_id", "seq", "point_id"))
         self.parks = read_csv(
             tables_dir / "parks.csv",
-            required=(
-                "id",
-                "name_zh",
-                "name_en",
-                "new_area",
-                "focus_zh",
-                "focus_en",
-                "pairing",
-                "geometry_note_zh",
-                "geometry_note_en",
-            ),
+            required=("id", "name_zh", "name_en", "new_area", "focus_zh", "focus_en", "pairing", *GEOMETRY_NOTE),
             sources=self.sources,
             key="id",
             coords="optional",
         )
         self.links = read_csv(
             tables_dir / "links.csv",
-            required=(
-                "id",
-                "name_zh",
-                "name_en",
-                "from_id",
-                "to_id",
-                "field_zh",
-                "field_en",
-                "geometry_note_zh",
-                "geometry_note_en",
-            ),
+            required=("id", "name_zh", "name_en", "from_id", "to_id", "field_zh", "field_en", *GEOMETRY_NOTE),
             sources=self.sources,
             key="id",
         )

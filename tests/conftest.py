@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geo.catalog import Catalog, load_catalog
@@ -18,3 +20,21 @@ def layerset(catalog: Catalog) -> LayerSet:
     layers = load_layers(catalog)
     assert not layers.errors, {k: str(v) for k, v in layers.errors.items()}
     return layers
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium, headless, for one test module (skipped locally, failing in CI, when missing)."""
+    from tests.browser import browser
+
+    with browser() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def url():
+    """A running dashboard for one test module."""
+    from tests.browser import streamlit_server
+
+    with streamlit_server(Path(__file__).resolve().parent.parent) as address:
+        yield address

@@ -16,23 +16,11 @@ from axe_playwright_python.sync_playwright import Axe
 from geo import state as ms
 from geo.export import export_html
 from geo.views import load_views
-from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
+from tests.browser import map_frame, painted, wait_for
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 AXE = Axe().axe_script
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def url():
-    with streamlit_server(ROOT) as address:
-        yield address
 
 
 def _audit(page) -> list[str]:

@@ -15,7 +15,7 @@ from geo.export import export_html
 from geo.measure import distance_km
 from geo.state import MapState
 from geo.userlayers import load_user_file, with_layer
-from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
+from tests.browser import map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
 
 pytestmark = pytest.mark.browser
@@ -35,15 +35,8 @@ def _default_visible(layerset) -> tuple[str, ...]:
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def dashboard_url():
-    with streamlit_server(ROOT) as url:
-        yield url
+def dashboard_url(url):
+    return url
 
 
 def _open(chromium, url):

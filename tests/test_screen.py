@@ -13,7 +13,7 @@ import pytest
 import shapely
 from shapely.ops import nearest_points, polylabel
 
-from tests.browser import browser, map_frame, painted, streamlit_server, wait_for
+from tests.browser import map_frame, painted, wait_for
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,18 +23,6 @@ VISIBLE_LABELS = """(() => [...document.querySelectorAll('.yq-label')]
     .filter(el => el.style.display !== 'none')
     .map(el => { const r = el.getBoundingClientRect();
                  return [el.textContent, r.left, r.top, r.right, r.bottom]; }))()"""
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with browser() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
-def url():
-    with streamlit_server(ROOT) as address:
-        yield address
 
 
 def _open(chromium, url: str, size: tuple[int, int], query: str = ""):
