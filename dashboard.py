@@ -8,27 +8,25 @@ map are renderings of that value, computed in ``geo/``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 import os
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import picking
+from geo import panels, picking
 from geo import state as ms
 from geo.appdata import AppData
 from geo.basemaps import Basemap, find_key
 from geo.details import details_html, feature_details, unlocated
 from geo.downloads import features_geojson, features_table
 from geo.export import export_html
-from geo.i18n import LANGS, Lang, ui
+from geo.i18n import LANG_NAMES, LANGS, Lang, ui
 from geo.layers import LayerError, LayerSet
-from geo.livemap import gcj_html, live_payloads, sync_html
+from geo.livemap import gcj_html, live_payloads, numbered, sync_html
 from geo.livemap import live_groups as make_live_groups
 from geo.mapview import base_map
 from geo.pagestyle import page_css, swatch_css
@@ -37,12 +35,10 @@ from geo.popups import md
 from geo.printsheet import Sheet, render
 from geo.search import search
 from geo.summary import headline_html
-from geo.urlstate import from_query, to_query
-from geo.userlayers import UPLOAD_OPTIONS, read_upload, with_layer
+from geo.urlstate import from_query, share_link, to_query
+from geo.userlayers import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
 
 MAP_KEY = "map"
-LANG_NAMES = {"zh": "中文", "en": "English"}
-NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
 
 st.set_page_config(
     page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="auto"
@@ -50,8 +46,6 @@ st.set_page_config(
 
 
 # --- shared data, read once per process ------------------------------------------------------
-
-
 @st.cache_resource(show_spinner="加载图层 / Loading layers…")
 def shared() -> AppData:
     """The layers, views, basemaps and map data every session shares, read-only."""
@@ -72,8 +66,6 @@ def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
 
 
 # --- this session ------------------------------------------------------------------------------
-
-
 def session_layers() -> LayerSet:
     """The shared layers plus this session's own (never visible to other sessions)."""
     ls = shared().layers
@@ -96,10 +88,7 @@ def basemap_key(basemap: Basemap) -> str | None:
     Looked up once per session (reading secrets costs ~10 ms when there is no secrets file)."""
     found = st.session_state.setdefault("basemap_keys", {})
     if basemap.id not in found:
-        try:
-            found[basemap.id] = find_key(basemap, os.environ, st.secrets)
-        except FileNotFoundError:  # no secrets file at all
-            found[basemap.id] = find_key(basemap, os.environ)
+        found[basemap.id] = find_key(basemap, os.environ, st.secrets)
     return found[basemap.id]
 
 
@@ -120,19 +109,7 @@ def _init(ls: LayerSet) -> None:
     st.session_state.notices = notices
 
 
-def _sync_widgets(ls: LayerSet) -> None:
-    """Set every widget from the state before it is drawn: the state is the one source of truth."""
-    s, ss = state(), st.session_state
-    for layer_id in ls.catalog.layer_ids:
-        ss[f"show_{layer_id}"] = layer_id in s.visible
-    ss.present_toggle, ss.lang_choice, ss.labels_toggle = s.present, s.lang, s.labels
-    ss[f"basemap_choice_{s.lang}"] = s.basemap
-    ss[f"view_pick_{s.lang}"] = s.view_id
-
-
 # --- callbacks: each applies one transition -------------------------------------------------------
-
-
 def _do(transition: Callable[..., ms.MapState], *args: Any, widget: str | None = None) -> None:
     """A widget's callback: apply one transition to the state (with the widget's new value last)."""
     value = () if widget is None else (st.session_state[widget],)
@@ -168,39 +145,25 @@ def _on_upload() -> None:
 
 
 def _on_remove(layer_id: str) -> None:
-    users = dict(st.session_state.get("user_layers", {}))
-    users.pop(layer_id, None)
-    st.session_state.user_layers = users
+    users = st.session_state.get("user_layers", {})
+    st.session_state.user_layers = {k: v for k, v in users.items() if k != layer_id}
     commit(ms.forget_layer(state(), layer_id))
 
 
 def _on_map_report(ls: LayerSet) -> None:
     """What the map reported: a clicked feature (its layer and id, sent by the browser) selects
     it; where the reader panned or zoomed is kept, so links and exports show what they see."""
-    returned = st.session_state.get(MAP_KEY) or {}
-    crs = shared().basemap(state().basemap).crs
-    camera = picking.reported_camera(returned, crs)
-    if camera is not None and camera != state().camera and state().camera_seq == st.session_state.get("seen_seq"):
-        commit(ms.moved_by_user(state(), camera))
-    st.session_state.seen_seq = state().camera_seq
-    click = (returned.get("last_object_clicked"), returned.get("last_active_drawing"))
-    if click == st.session_state.get("last_click"):
-        return
-    st.session_state.last_click = click
-    key = picking.reported_feature(ls, returned)
-    if key is not None:
-        commit(ms.select(state(), ls, key, zoom_to=False))
+    ss, crs = st.session_state, shared().basemap(state().basemap).crs
+    seen = {"seen_seq": ss.get("seen_seq"), "last_click": ss.get("last_click")}
+    new, ss.seen_seq, ss.last_click = picking.after_report(state(), ls, ss.get(MAP_KEY) or {}, crs, **seen)
+    commit(new)
 
 
 # --- panels ------------------------------------------------------------------------------------
-
-
 def _toggles(ls: LayerSet, lang: Lang) -> None:
     st.subheader(ui("layers", lang))
-    for group_id, group_title in ls.catalog.groups:
-        specs = [s for s in ls.catalog.layers if s.group == group_id]
-        if specs:
-            st.markdown(f"**{md(group_title.get(lang))}**")
+    for group_title, specs in ls.catalog.grouped():
+        st.markdown(f"**{md(group_title.get(lang))}**")
         for spec in specs:
             error = ls.errors.get(spec.id)
             bound = _bound(f"show_{spec.id}", ms.toggle, ls, spec.id)
@@ -219,8 +182,7 @@ def _upload_panel(lang: Lang) -> None:
             st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
             choose = ui("choose", lang)
             st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs", placeholder=choose)
-            encodings = ("auto", "GB18030", "UTF-8")
-            st.selectbox(ui("upload_encoding", lang), encodings, key="upload_encoding", placeholder=choose)
+            st.selectbox(ui("upload_encoding", lang), ENCODINGS, key="upload_encoding", placeholder=choose)
             st.color_picker(ui("upload_colour", lang), "#e7298a", key="upload_colour")
             st.button(ui("upload_add", lang), on_click=_on_upload, key="upload_add", type="primary")
             if st.session_state.get("upload_error"):
@@ -236,24 +198,18 @@ def _upload_panel(lang: Lang) -> None:
 def _present_band(ls: LayerSet, lang: Lang) -> None:
     """Presentation mode's one band above the map: steps, position, the view's title, layers,
     names, exit. Keys (PageDown/PageUp, →/←, space, Esc) press these buttons (geo/static/page.js)."""
-    views = shared().views
-    ids = [v.id for v in views]
-    view = ms.view_of(state(), views)
-    position = f"{ids.index(view.id) + 1} / {len(ids)}" if view else f"– / {len(ids)}"
+    position, title = panels.present_heading(state(), ls, views := shared().views)
     cols = st.columns([1, 0.6, 1, 5, 1, 1, 1.2], vertical_alignment="center", gap="small")
     for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
         step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
         col.button(ui(label, lang), width="stretch", **step)
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
-    title = view.title.get(lang) if view else ls.catalog.title.get(lang)
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
     with cols[4].popover(ui("layers", lang), width="stretch"):
         # buttons, not checkboxes: a closed popover's widgets would send back stale values
-        for spec in ls.catalog.layers:
-            if spec.id in ls.frames:
-                on = spec.id in state().visible
-                flip = {"on_click": _do, "args": (ms.toggle, ls, spec.id, not on), "key": f"flip_{spec.id}"}
-                st.button(("☑ " if on else "☐ ") + spec.title.get(lang), width="stretch", **flip)
+        for layer_id, label, on in panels.layer_switches(state(), ls):
+            flip = {"on_click": _do, "args": (ms.toggle, ls, layer_id, not on), "key": f"flip_{layer_id}"}
+            st.button(label, width="stretch", **flip)
     cols[5].toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
     exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": "present_exit"}
     cols[6].button(ui("exit_presentation", lang), width="stretch", **exit_args)
@@ -261,8 +217,7 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
 
 def _basemap_picker(lang: Lang) -> None:
     def label(bid: str) -> str:
-        b = shared().basemap(bid)
-        return b.name.get(lang) + (f" — {ui('needs_key', lang)}" if b.needs_key and not basemap_key(b) else "")
+        return panels.basemap_label(shared().basemap(bid), bool(basemap_key(shared().basemap(bid))), lang)
 
     # one widget per language: Streamlit keys a selectbox's value by its shown label
     ids = [b.id for b in shared().basemaps]
@@ -279,19 +234,9 @@ def _search(ls: LayerSet, lang: Lang) -> None:
     if query and not hits:
         st.caption(ui("no_results", lang))
     if hits:
-        labels = {
-            h.key: f"{h.name_zh if lang == 'zh' else h.name_en} — {ls.catalog.layer(h.layer_id).title.get(lang)}"
-            for h in hits
-        }
-        bound = _bound(f"search_pick_{lang}", ms.go_to, ls)
-        st.selectbox(
-            ui("search_results", lang),
-            list(labels),
-            index=None,
-            placeholder=ui("choose", lang),
-            format_func=lambda k: labels.get(k, str(k)),
-            **bound,
-        )
+        labels = panels.hit_labels(ls, hits, lang)
+        pick = {"index": None, "placeholder": ui("choose", lang), "format_func": lambda k: labels.get(k, str(k))}
+        st.selectbox(ui("search_results", lang), list(labels), **pick, **_bound(f"search_pick_{lang}", ms.go_to, ls))
 
 
 def _sidebar(ls: LayerSet, lang: Lang) -> None:
@@ -301,10 +246,9 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         st.toggle(ui("presentation", lang), **_bound("present_toggle", ms.set_present))
         st.toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
         titles = {v.id: v.title.get(lang) for v in shared().views}
-        pick = _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
-        st.selectbox(
-            ui("preset_view", lang), list(titles), format_func=titles.get, placeholder=ui("choose", lang), **pick
-        )
+        pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
+        pick |= _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
+        st.selectbox(ui("preset_view", lang), list(titles), **pick)
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
@@ -312,32 +256,27 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _export_panel(ls, lang)
         _print_panel(ls, lang)
         with st.expander(ui("share_link", lang)):
-            base = (st.context.url or "").split("?")[0]
-            st.code(f"{base}?{urlencode(to_query(state()))}", language=None, wrap_lines=True)
+            st.code(share_link(st.context.url or "", state()), language=None, wrap_lines=True)
 
 
 def _notices(lang: Lang) -> None:
     """What a link asked for that could not be done: shown until the reader dismisses it."""
-    notices = st.session_state.get("notices") or []
-    if not notices:
-        return
-    st.warning("\n".join(f"- {md(n.get(lang))}" for n in notices))
-    st.button(ui("dismiss", lang), key="notices_dismiss", on_click=st.session_state.__setitem__, args=("notices", []))
+    if notices := st.session_state.get("notices"):
+        st.warning("\n".join(f"- {md(n.get(lang))}" for n in notices))
+        dismiss = {"key": "notices_dismiss", "on_click": st.session_state.__setitem__, "args": ("notices", [])}
+        st.button(ui("dismiss", lang), **dismiss)
 
 
 def _header(ls: LayerSet, lang: Lang) -> None:
-    catalog = ls.catalog
-    st.title(catalog.title.get(lang))
-    view = ms.view_of(state(), shared().views)
-    if view:
+    st.title(ls.catalog.title.get(lang))
+    if view := ms.view_of(state(), shared().views):
         st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
     st.html(headline_html(shared().headline, lang))  # the boundary statement is in the map's legend
 
 
 def _details(ls: LayerSet, lang: Lang) -> None:
     st.header(ui("details", lang))
-    selection = state().selection
-    details = feature_details(ls, *selection, lang) if selection else None
+    details = feature_details(ls, *state().selection, lang) if state().selection else None
     if details is None:
         st.caption(ui("click_hint", lang))
         return
@@ -361,10 +300,8 @@ def _live_map(ls: LayerSet) -> None:
     )
     basemap = shared().basemap(state().basemap)
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
-    last, seq = st.session_state.get("sync", (None, 0))
-    if shown != last:
-        st.session_state.sync = (shown, seq := seq + 1)
-    st.iframe(sync_html(shown, seq=seq), height=1)
+    st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
+    st.iframe(sync_html(shown, seq=st.session_state.sync[1]), height=1)
     if basemap.crs == "gcj02":
         st.iframe(shared().gcj_html, height=1)
         if ls.own_layers:
@@ -372,28 +309,24 @@ def _live_map(ls: LayerSet) -> None:
 
 
 def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
-    """Two steps, not a deferred download: Streamlit drops a generated file that no session
-    references at the next cleanup, and with many sessions rerunning that can happen before the
-    browser fetches it; bytes handed to a button stay with this session. Prepared for what the map
-    shows (layers, language, selection …); panning after that follows into the file unasked."""
-    s = state()
-    content = repr((dataclasses.replace(s, camera=None, camera_seq=0), dt.date.today(), extra))
-    if st.session_state.get(f"{name}_ready") == content:
+    """Prepare, then download (not a deferred download: Streamlit may drop a generated file before
+    the browser fetches it; bytes handed to a button stay with this session)."""
+    token = panels.prepared_token(state(), dt.date.today(), extra)
+    if st.session_state.get(f"{name}_ready") == token:
         return True
-    ask = {"key": f"prepare_{name}", "on_click": st.session_state.__setitem__, "args": (f"{name}_ready", content)}
+    ask = {"key": f"prepare_{name}", "on_click": st.session_state.__setitem__, "args": (f"{name}_ready", token)}
     st.button(label, icon=icon, **ask)
     return False
 
 
 def _download(label: str, data: bytes, ending: str, mime: str, icon: str, *, primary: bool = False) -> None:
-    name = f"yuqian-map-{state().view_id or 'map'}-{dt.date.today().isoformat()}.{ending}"
+    name = panels.download_name(state(), ending, dt.date.today())
     kind = "primary" if primary else "secondary"
     st.download_button(label, data, name, mime, icon=icon, on_click="ignore", key=f"download_{ending}", type=kind)
 
 
 def _export_panel(ls: LayerSet, lang: Lang) -> None:
-    s = state()
-    basemap = shared().basemap(s.basemap)
+    s, basemap = state(), shared().basemap(state().basemap)
     key = basemap_key(basemap)
     with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
     if basemap.needs_key and not with_key:
@@ -402,13 +335,9 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
     if not _prepared("html", ui("prepare_html", lang), ":material/download:", extra=bool(key)):
         return
     caption, when = ms.caption(s, shared().views), dt.date.today()
-    html = _output(
-        ls,
-        "export",
-        repr((s, when, bool(key))),
-        lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key),
-    )
-    _download(ui("download_html", lang), html.encode(), "html", "text/html", ":material/download:", primary=True)
+    make = lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key)  # noqa: E731
+    page = _output(ls, "export", repr((s, when, bool(key))), make)
+    _download(ui("download_html", lang), page.encode(), "html", "text/html", ":material/download:", primary=True)
 
 
 def _print_panel(ls: LayerSet, lang: Lang) -> None:
@@ -437,20 +366,15 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
         geojson = _output(ls, "geojson", repr(visible), lambda: features_geojson(ls, visible))
         c1, c2 = st.columns(2)
         c1.download_button(ui("download_csv", lang), csv, "yuqian-visible-features.csv", "text/csv", on_click="ignore")
-        c2.download_button(
-            ui("download_geojson", lang),
-            geojson,
-            "yuqian-visible-features.geojson",
-            "application/geo+json",
-            on_click="ignore",
-        )
+        names = ("yuqian-visible-features.geojson", "application/geo+json")
+        c2.download_button(ui("download_geojson", lang), geojson, *names, on_click="ignore")
 
 
 def main() -> None:
     ls = session_layers()
     _init(ls)
     _on_map_report(ls)
-    _sync_widgets(ls)
+    st.session_state.update(panels.widget_values(state(), ls))  # widgets show the state, the one truth
     lang, present = state().lang, state().present
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()
@@ -465,11 +389,10 @@ def main() -> None:
             _header(ls, lang)
     with map_col:
         _live_map(ls)
+    st.query_params.from_dict(to_query(state()))
     if not present:
         with detail_col:
             _details(ls, lang)
-    st.query_params.from_dict(to_query(state()))
-    if not present:
         _below_map(ls, lang)
 
 

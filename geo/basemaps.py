@@ -132,11 +132,15 @@ def load_basemaps(path: Path = BASEMAPS_PATH) -> tuple[Basemap, ...]:
 
 
 def find_key(basemap: Basemap, *sources: Mapping[str, Any]) -> str | None:
-    """The user's key for `basemap` from the first of `sources` (environment, secrets …) that has one."""
+    """The user's key for `basemap` from the first of `sources` (environment, secrets …) that has one.
+    A source that cannot be read is skipped (Streamlit's secrets raise when there is no secrets file)."""
     if not basemap.key_env:
         return None
     for source in sources:
-        value = str(source.get(basemap.key_env) or "").strip()
+        try:
+            value = str(source.get(basemap.key_env) or "").strip()
+        except FileNotFoundError:
+            continue
         if value:
             return value
     return None

@@ -131,6 +131,10 @@ class Catalog:
         """Ids of the layers shown by default."""
         return tuple(spec.id for spec in self.layers if spec.visible)
 
+    def grouped(self) -> tuple[tuple[Text, tuple[LayerSpec, ...]], ...]:
+        """(group title, its layers) for every group that has layers, in file order (the toggles' order)."""
+        return tuple((t, m) for g, t in self.groups if (m := tuple(s for s in self.layers if s.group == g)))
+
     def with_role(self, *roles: str) -> tuple[str, ...]:
         """Ids of the layers whose role is one of `roles`, in catalog order."""
         return tuple(spec.id for spec in self.layers if spec.role in roles)

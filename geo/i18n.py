@@ -12,6 +12,7 @@ from typing import Any, Literal, get_args
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
+LANG_NAMES: dict[Lang, str] = {"zh": "中文", "en": "English"}  # each in its own language
 DEFAULT_LANG: Lang = "zh"
 
 

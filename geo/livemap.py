@@ -91,6 +91,12 @@ def _frame(block_id: str, value: Any, lang: str = "zh") -> str:
     )
 
 
+def numbered(shown: Mapping[str, Any], last: tuple[Mapping[str, Any] | None, int]) -> tuple[Mapping[str, Any], int]:
+    """`shown` with its sequence number: the last one's when nothing changed, else the next.
+    The browser applies a state once per number, so a rerun that changes nothing moves nothing."""
+    return (shown, last[1]) if shown == last[0] else (shown, last[1] + 1)
+
+
 def sync_html(state: Mapping[str, Any], *, seq: int) -> str:
     """The page that hands the browser state (:func:`geo.payloads.browser_state`) to the map."""
     return _frame("yq-state", {**state, "seq": seq}, str(state.get("lang", "zh")))

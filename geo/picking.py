@@ -13,11 +13,12 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from geo import state as ms
 from geo.basemaps import Crs
 from geo.camera import MAX_VIEW_ZOOM, MIN_ZOOM, Camera
 from geo.gcj import gcj_to_wgs_latlon
 from geo.layers import LayerSet
-from geo.state import FeatureKey
+from geo.state import FeatureKey, MapState
 
 
 def reported_feature(layerset: LayerSet, returned: Mapping[str, Any]) -> FeatureKey | None:
@@ -49,4 +50,31 @@ def reported_camera(returned: Mapping[str, Any], crs: Crs) -> Camera | None:
     return Camera(centre=(round(lat, 5), round(lon, 5)), zoom=max(MIN_ZOOM, min(MAX_VIEW_ZOOM, int(zoom))))
 
 
-__all__ = ["reported_camera", "reported_feature"]
+Click = tuple[Any, Any]
+
+
+def after_report(
+    state: MapState,
+    layerset: LayerSet,
+    returned: Mapping[str, Any],
+    crs: Crs,
+    *,
+    seen_seq: int | None,
+    last_click: Click,
+) -> tuple[MapState, int, Click]:
+    """The state after what the map reported, the camera move seen, and the click reported.
+
+    A pan or zoom is kept only once the map has shown the app's last move (`seen_seq`): before
+    that, the reported camera is the old one. A click selects its feature once, when it is new.
+    """
+    camera = reported_camera(returned, crs)
+    if camera is not None and camera != state.camera and state.camera_seq == seen_seq:
+        state = ms.moved_by_user(state, camera)
+    click = (returned.get("last_object_clicked"), returned.get("last_active_drawing"))
+    key = reported_feature(layerset, returned) if click != last_click else None
+    if key is not None:
+        state = ms.select(state, layerset, key, zoom_to=False)
+    return state, state.camera_seq, click
+
+
+__all__ = ["after_report", "reported_camera", "reported_feature"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from geo import state as st
 from geo.basemaps import Basemap
@@ -154,6 +155,11 @@ def _centre_zoom(values: Mapping[str, str], notices: list[Text]) -> tuple[tuple[
             notices.append(Text(f"缩放级别无效：{values['z']}", f"invalid zoom: {values['z']}"))
             zoom = None
     return centre, zoom
+
+
+def share_link(page_url: str, state: st.MapState) -> str:
+    """The link that reopens `state` on the page at `page_url` (its own query replaced)."""
+    return f"{page_url.split('?')[0]}?{urlencode(to_query(state))}"
 
 
 def to_query(state: st.MapState) -> dict[str, str]:

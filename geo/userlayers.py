@@ -275,6 +275,9 @@ def _field_lines(row: dict[str, Any], fields: list[str]) -> str:
 
 
 UPLOAD_OPTIONS = ("gcj", "crs", "encoding", "colour")
+# what the upload form offers for a file that does not say its CRS, and for its text encoding
+NO_CRS_CHOICES = ("EPSG:4326", "EPSG:4490", "EPSG:32648", "EPSG:32649", "EPSG:4545", "EPSG:4546")
+ENCODINGS = ("auto", "GB18030", "UTF-8")
 
 
 def read_upload(

@@ -67,3 +67,5 @@ def test_modules_stay_readable():
         f"static/{p.name}": len(p.read_text(encoding="utf-8").splitlines()) for p in (ROOT / "geo/static").glob("*.js")
     }
     assert {name: n for name, n in sizes.items() if n > 350} == {}
+    # the dashboard draws widgets and panels; what they show is worked out in geo/
+    assert len((ROOT / "dashboard.py").read_text(encoding="utf-8").splitlines()) <= 400
