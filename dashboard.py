@@ -199,7 +199,7 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
     """Presentation mode's one band above the map: steps, position, the view's title, layers,
     names, exit. Keys (PageDown/PageUp, →/←, space, Esc) press these buttons (geo/static/page.js)."""
     position, title = panels.present_heading(state(), ls, views := shared().views)
-    cols = st.columns([1, 0.6, 1, 5, 1, 1, 1.2], vertical_alignment="center", gap="small")
+    cols = st.columns([1, 0.6, 1, 4.4, 1, 1, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
         step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
         col.button(ui(label, lang), width="stretch", **step)
