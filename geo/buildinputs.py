@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo import boundaries, geojson_io
+from geo import boundaries, buildtime, geojson_io
 from geo.names import english_name
 from geo.tables import Sources, read_csv, read_sources, read_toml
 
@@ -68,7 +68,7 @@ class Inputs:
         )
         self.corridors = read_csv(
             tables_dir / "corridors.csv",
-            required=("id", "kind", "name_zh", "name_en", "status", "opened", *GEOMETRY_NOTE),
+            required=("id", "kind", "project", "name_zh", "name_en", "status", "opened", *GEOMETRY_NOTE),
             sources=self.sources,
             key="id",
         )
@@ -87,6 +87,8 @@ class Inputs:
             key="id",
         )
         self.layout = read_toml(tables_dir / "layout.toml")
+        self.status = buildtime.read_status(tables_dir / "status.csv", self.sources, {c["id"] for c in self.corridors})
+        self.changes = buildtime.read_changes(tables_dir / "changes.toml", self.sources, self.counties)
         self.points = self._points()
         for row in self.units:
             adcode = row["within"] or row["id"]

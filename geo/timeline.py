@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
-
-import pandas as pd
 
 from geo.layers import LayerSet
 
@@ -24,6 +23,7 @@ Year = int | Literal["planned"]
 PLAN_DATE = dt.date(2019, 3, 14)
 FIRST_YEAR = 2019
 NOT_KNOWN = "not_known"
+DATES = "_dates"
 
 
 def current_year(today: dt.date | None = None) -> int:
@@ -54,42 +54,72 @@ def as_of(year: Year, today: dt.date | None = None) -> dt.date:
     return today if year >= today.year else dt.date(year, 12, 31)
 
 
-def _day(text: str) -> str:
-    return str(text).strip()
+def value_at(history: Any, when: dt.date) -> str | None:
+    """The value a dated history (``"date:value;date:value"``) gives at `when`: the latest entry
+    on or before it, or None before the first. Partial dates compare as their prefix."""
+    found = None
+    for entry in str(history or "").split(";"):
+        date, _, value = entry.partition(":")
+        if date and value and date.strip() <= when.isoformat():
+            found = value
+    return found
 
 
 def status_at(history: Any, when: dt.date, *, planned: bool = False) -> str:
-    """A project's status at `when` from its dated history (latest entry on or before it)."""
-    status = None
-    for entry in str(history or "").split(";"):
-        date, _, value = entry.partition(":")
-        if date and value and _day(date) <= when.isoformat():
-            status = value
-    if status is None:
+    """A project's status at `when`; before its first dated entry "not known" (or, for the
+    plan's own view, "planned": the plan proposes it)."""
+    found = value_at(history, when)
+    if found is None:
         return "planned" if planned else NOT_KNOWN
-    return status
+    return found
 
 
-def valid_at(props: dict[str, Any], when: dt.date) -> bool:
+def valid_at(props: Mapping[str, Any], when: dt.date) -> bool:
     """Whether a feature existed at `when` (``valid_from`` ≤ when < ``valid_to``)."""
     start, end = props.get("valid_from"), props.get("valid_to")
     iso = when.isoformat()
-    if isinstance(start, str) and start and start > iso:
+    if is_dated(start) and start > iso:
         return False
-    return not (isinstance(end, str) and end and end <= iso)
+    return not (is_dated(end) and end <= iso)
+
+
+def dated_columns(columns: Iterable[str]) -> list[str]:
+    """The properties with a dated history (``X`` for each ``X_dates`` column)."""
+    return [c[: -len(DATES)] for c in columns if c.endswith(DATES)]
+
+
+def props_at(props: Mapping[str, Any], year: Year, today: dt.date | None = None) -> dict[str, Any] | None:
+    """A feature's properties in `year`, or None when it did not exist then."""
+    when = as_of(year, today)
+    if not valid_at(props, when):
+        return None
+    out = dict(props)
+    for column in dated_columns(props):
+        history = props[column + DATES]
+        if column == "status":
+            out[column] = status_at(history, when, planned=year == "planned")
+        elif is_dated(history):
+            out[column] = value_at(history, when) or props.get(column)
+    return out
+
+
+def is_temporal(columns: Iterable[str]) -> bool:
+    """Whether features with these properties can change with the year."""
+    return any(c in ("valid_from", "valid_to") or c.endswith(DATES) for c in columns)
 
 
 def in_year(layerset: LayerSet, year: Year, today: dt.date | None = None) -> LayerSet:
-    """The layers as they were in `year`: features that existed then, projects in their state then."""
-    when = as_of(year, today)
+    """The layers as they were in `year`: features that existed then, their properties then."""
     frames = {}
     for layer_id, frame in layerset.frames.items():
+        if not is_temporal(frame.columns):
+            frames[layer_id] = frame
+            continue
         records = frame.drop(columns="geometry").to_dict("records")
-        keep = [valid_at(r, when) for r in records]
-        kept = frame[keep].copy() if not all(keep) else frame
-        if "status_dates" in kept.columns:
-            kept = kept.copy()
-            kept["status"] = [status_at(h, when, planned=year == "planned") for h in kept["status_dates"]]
+        at = [props_at(r, year, today) for r in records]
+        kept = frame[[a is not None for a in at]].copy()
+        for column in dated_columns(frame.columns):
+            kept[column] = [a[column] for a in at if a is not None]
         frames[layer_id] = kept
     return dataclasses.replace(layerset, frames=frames)
 
@@ -107,15 +137,15 @@ def projects_open(layerset: LayerSet) -> tuple[int, int]:
 
 
 def year_text(year: Year, lang: str) -> str:
-    """"截至 2026 年" / "as of 2026" / "方案规划" / "as planned"."""
+    """ "截至 2026 年" / "as of 2026" / "方案规划" / "as planned"."""
     if year == "planned":
         return "方案规划（2019）" if lang == "zh" else "as planned (2019)"
     return f"截至 {year} 年" if lang == "zh" else f"as of {year}"
 
 
 def is_dated(value: Any) -> bool:
-    """True for a non-empty date string (pandas gives NaN for an empty cell)."""
-    return isinstance(value, str) and bool(value) and not pd.isna(value)
+    """True for a non-empty string (pandas gives NaN or None for an empty cell)."""
+    return isinstance(value, str) and bool(value)
 
 
 __all__ = [
@@ -125,11 +155,15 @@ __all__ = [
     "Year",
     "as_of",
     "current_year",
+    "dated_columns",
     "in_year",
+    "is_temporal",
     "parse_year",
     "projects_open",
+    "props_at",
     "status_at",
     "valid_at",
+    "value_at",
     "year_text",
     "years",
 ]

@@ -38,10 +38,15 @@ def test_layout_polygon_equals_union_of_member_counties(layerset, layer_id):
         assert all(len(p.interiors) == 0 for p in parts), f"{row['id']} has holes"
 
 
-def test_scope_units_do_not_overlap(layerset):
+@pytest.mark.parametrize("year", [2019, 2026, "planned"])
+def test_scope_units_do_not_overlap(layerset, year):
+    """In any one year (the 2026 district replaces the districts it absorbed)."""
+    from geo.timeline import in_year
+
+    then = in_year(layerset, year)
     units = []
     for layer_id in ("scope_yanxian", "scope_yanbian", "pole_hosts"):
-        units += [(f"{layer_id}/{r['id']}", r.geometry) for _, r in layerset.frame(layer_id).iterrows()]
+        units += [(f"{layer_id}/{r['id']}", r.geometry) for _, r in then.frame(layer_id).iterrows()]
     ids = [u for u, _ in units]
     assert len(ids) == len(set(ids))
     for (a, ga), (b, gb) in itertools.combinations(units, 2):
