@@ -35,6 +35,7 @@ from geo.popups import md
 from geo.printsheet import Sheet, render
 from geo.search import search
 from geo.summary import headline_html
+from geo.timeline import years as years_to_pick
 from geo.urlstate import from_query, share_link, to_query
 from geo.userlayers import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
 
@@ -67,8 +68,8 @@ def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
 
 # --- this session ------------------------------------------------------------------------------
 def session_layers() -> LayerSet:
-    """The shared layers plus this session's own (never visible to other sessions)."""
-    ls = shared().layers
+    """The shared layers in the state's year plus this session's own (the live map has every year's)."""
+    ls = shared().in_year(state().year)
     for spec, frame, _ in st.session_state.get("user_layers", {}).values():
         ls = with_layer(ls, spec, frame)
     return ls
@@ -84,8 +85,7 @@ def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
 
 
 def basemap_key(basemap: Basemap) -> str | None:
-    """The user's key for a basemap: environment first, then Streamlit secrets; never the repo.
-    Looked up once per session (reading secrets costs ~10 ms when there is no secrets file)."""
+    """The user's key for a basemap (environment, then Streamlit secrets; never the repo), once per session."""
     found = st.session_state.setdefault("basemap_keys", {})
     if basemap.id not in found:
         found[basemap.id] = find_key(basemap, os.environ, st.secrets)
@@ -223,8 +223,7 @@ def _basemap_picker(lang: Lang) -> None:
     ids = [b.id for b in shared().basemaps]
     choice = {"key": f"basemap_choice_{lang}", "format_func": label, "placeholder": ui("choose", lang)}
     st.selectbox(ui("basemap", lang), ids, on_change=_on_basemap, **choice)
-    refused = st.session_state.get("basemap_refused")
-    if refused:
+    if refused := st.session_state.get("basemap_refused"):
         st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))
 
 
@@ -233,7 +232,7 @@ def _search(ls: LayerSet, lang: Lang) -> None:
     hits = search(ls, query) if query else []
     if query and not hits:
         st.caption(ui("no_results", lang))
-    if hits:
+    elif hits:
         labels = panels.hit_labels(ls, hits, lang)
         pick = {"index": None, "placeholder": ui("choose", lang), "format_func": lambda k: labels.get(k, str(k))}
         st.selectbox(ui("search_results", lang), list(labels), **pick, **_bound(f"search_pick_{lang}", ms.go_to, ls))
@@ -249,6 +248,8 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
         pick |= _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
+        year_pick = _bound(f"year_pick_{lang}", ms.set_year)
+        st.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **year_pick)
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
@@ -271,7 +272,7 @@ def _header(ls: LayerSet, lang: Lang) -> None:
     st.title(ls.catalog.title.get(lang))
     if view := ms.view_of(state(), shared().views):
         st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
-    st.html(headline_html(shared().headline, lang))  # the boundary statement is in the map's legend
+    st.html(headline_html(shared().headline_in(state().year), lang))  # the boundary statement is in the map's legend
 
 
 def _details(ls: LayerSet, lang: Lang) -> None:
@@ -371,8 +372,8 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 
 
 def main() -> None:
+    _init(shared().layers)
     ls = session_layers()
-    _init(ls)
     _on_map_report(ls)
     st.session_state.update(panels.widget_values(state(), ls))  # widgets show the state, the one truth
     lang, present = state().lang, state().present

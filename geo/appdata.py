@@ -14,11 +14,16 @@ from geo.catalog import load_catalog
 from geo.layers import LayerSet, load_layers
 from geo.livemap import data_bundle_uri, gcj_html, live_legends
 from geo.summary import Summary, summary
+from geo.timeline import Year, in_year
 from geo.views import View, load_views
 
 
 class AppData:
     """The catalog's layers, views and basemaps, and what the live map needs of them."""
+
+    def __init__(self) -> None:
+        self._years: dict[Year | None, LayerSet] = {}
+        self._headlines: dict[Year | None, Summary] = {}
 
     @cached_property
     def layers(self) -> LayerSet:
@@ -46,6 +51,18 @@ class AppData:
     @cached_property
     def headline(self) -> Summary:
         return summary(self.layers)
+
+    def headline_in(self, year: Year | None) -> Summary:
+        """The headline figures for `year` (None: today), computed once per year."""
+        if year not in self._headlines:
+            self._headlines[year] = summary(self.layers, year)
+        return self._headlines[year]
+
+    def in_year(self, year: Year | None) -> LayerSet:
+        """The shared layers as they were in `year` (None: today), computed once per year."""
+        if year not in self._years:
+            self._years[year] = in_year(self.layers, year)
+        return self._years[year]
 
     def basemap(self, basemap_id: str) -> Basemap:
         """The basemap `basemap_id` (KeyError names the known ids)."""

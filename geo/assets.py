@@ -16,7 +16,7 @@ import folium
 from geo.paths import STATIC_DIR
 
 # The browser code of the map, in load order (core first: the others add to its `yq`).
-MAP_SCRIPTS = ("core.js", "legend.js", "labels.js", "apply.js", "page.js", "controls.js", "a11y.js")
+MAP_SCRIPTS = ("core.js", "legend.js", "labels.js", "time.js", "apply.js", "page.js", "controls.js", "a11y.js")
 
 
 def data_uri(content: bytes, mime: str) -> str:

@@ -90,6 +90,13 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> tuple[Any, An
         state = ms.open_view(state, layerset, view)
     state = ms.set_visible(state, layerset, visible)
     state, _ = ms.set_basemap(state, basemap, key=key)
+    if args.year is not None:
+        from geo.timeline import parse_year
+
+        try:
+            state = ms.set_year(state, parse_year(args.year))
+        except ValueError as exc:
+            raise _Usage(f"--year: {exc}") from None
     return layerset, state, views, basemap, key
 
 
@@ -209,6 +216,9 @@ def _add_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--encoding", default=None, help="a Shapefile's attribute encoding, e.g. GB18030")
 
 
+YEAR_HELP = "the zone as it was in this year: 2019 … this year (default), or 'planned' (as the plan proposed it)"
+
+
 class _Usage(Exception):
     """A bad argument: reported in one line with exit code 2."""
 
@@ -244,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         help="add a file of your own (GeoJSON, zipped Shapefile, GeoPackage) as a layer (repeatable)",
     )
     _add_input_options(p_export)
+    p_export.add_argument("--year", default=None, help=YEAR_HELP)
     p_export.set_defaults(func=_export)
     p_print = sub.add_parser("print", help="write a print-ready sheet (PDF, PNG or SVG), offline")
     p_print.add_argument("out", metavar="OUT.pdf|OUT.png|OUT.svg")
@@ -257,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     p_print.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
     p_print.add_argument("--extra-layer", action="append", default=[], metavar="PATH", help="a file of your own")
     _add_input_options(p_print)
+    p_print.add_argument("--year", default=None, help=YEAR_HELP)
     p_print.set_defaults(func=_print, include_key=False)
     p_fonts = sub.add_parser("fonts", help="remake the print sheet's font subset (needs Debian's fonts-noto-cjk)")
     p_fonts.set_defaults(func=_fonts)

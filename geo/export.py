@@ -24,6 +24,7 @@ from geo.layers import LayerSet
 from geo.mapview import build_map
 from geo.popups import esc
 from geo.state import MapState
+from geo.timeline import in_year, projects_open, year_text
 
 _DATA_SCRIPT = re.compile(r'<script src="data:text/javascript;base64,([A-Za-z0-9+/=]+)"></script>')
 _DATA_STYLE = re.compile(r'<link rel="stylesheet" href="data:text/css;base64,([A-Za-z0-9+/=]+)"/>')
@@ -56,8 +57,10 @@ class InfoPanel(MapScript):
         self.html_js = script_json(html)
 
 
-def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: dt.date, caption: str = "") -> str:
-    """The panel's HTML; every piece of data in it is escaped."""
+def info_html(
+    catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: dt.date, caption: str = "", year: str = ""
+) -> str:
+    """The panel's HTML; every piece of data in it is escaped. `year` says which year it shows."""
     sources = "".join(
         f"<li><b>{esc(spec.title.get(lang))}</b>: {esc(spec.source.get(lang))}. {esc(spec.licence)}</li>"
         for spec in (catalog.layer(i) for i in layer_ids)
@@ -67,7 +70,9 @@ def info_html(catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: d
     user_items = "".join(f"<li><b>{esc(s.title.get(lang))}</b>: {esc(s.source.get(lang))}</li>" for s in user)
     caption_html = f"<p>{esc(caption)}</p>" if caption else ""
     return (
-        f"<h1>{esc(catalog.title.get(lang))}</h1>{caption_html}"
+        f"<h1>{esc(catalog.title.get(lang))}</h1>"
+        + (f'<p class="yq-year"><b>{esc(year)}</b></p>' if year else "")
+        + f"{caption_html}"
         f'<div class="yq-meta yq-boundary">{esc(catalog.boundary_statement.get(lang))}</div>'
         f'<div class="yq-meta">{esc(catalog.unknown_note.get(lang))}</div>'
         f"<details><summary>{esc(ui('sources', lang))}</summary><ul>{sources}{user_items}</ul></details>"
@@ -111,9 +116,12 @@ def export_html(
     are the only requests. A basemap key is written only when the caller passes it.
     """
     when = when or dt.date.today()
+    layerset = in_year(layerset, state.year)  # only what existed in the state's year, as it was then
+    opened, total = projects_open(layerset)
+    year = f"{year_text(state.year, state.lang)} · {ui('projects_open_short', state.lang)} {opened} / {total}"
     m = build_map(layerset, state, layer_control=True, basemap=basemap, key=key)
     shown = [i for i in layerset.available if i in set(state.visible)]
-    InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption)).add_to(m)
+    InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption, year=year)).add_to(m)
     root = m.get_root()
     assert isinstance(root, Figure)
     root.title = esc(f"{layerset.catalog.title.get(state.lang)} · {when.isoformat()}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from geo import state as ms
@@ -17,6 +17,7 @@ from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.search import Hit
 from geo.state import FeatureKey, MapState
+from geo.timeline import Year, current_year
 from geo.views import View
 
 
@@ -27,7 +28,13 @@ def widget_values(state: MapState, layerset: LayerSet) -> dict[str, Any]:
     values.update(present_toggle=state.present, lang_choice=state.lang, labels_toggle=state.labels)
     values[f"basemap_choice_{state.lang}"] = state.basemap
     values[f"view_pick_{state.lang}"] = state.view_id
+    values[f"year_pick_{state.lang}"] = current_year() if state.year is None else state.year
     return values
+
+
+def year_label(lang: Lang) -> Callable[[Year], str]:
+    """How the year picker shows a year: the number, or what "planned" means."""
+    return lambda year: ui("year_planned", lang) if year == "planned" else str(year)
 
 
 def present_heading(state: MapState, layerset: LayerSet, views: Sequence[View]) -> tuple[str, str]:
@@ -81,4 +88,5 @@ __all__ = [
     "prepared_token",
     "present_heading",
     "widget_values",
+    "year_label",
 ]

@@ -13,10 +13,10 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
-from geo import geojson_io, labels
+from geo import geojson_io, labels, timeline
 from geo.basemaps import Basemap, Crs
 from geo.camera import Camera
-from geo.catalog import LayerSpec
+from geo.catalog import Catalog, LayerSpec
 from geo.elements import Accessibility, script_json
 from geo.gcj import to_gcj, wgs_to_gcj_latlon
 from geo.i18n import LANGS, Lang, Text, ui
@@ -79,17 +79,44 @@ def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs:
     for index, (props, geom) in enumerate(located):
         drawn = _drawn(geom, crs)
         slim: dict[str, Any] = {"id": str(props["id"]), "confidence": props.get("confidence")}
+        slim.update(_texts(catalog, spec, props, langs))
+        if timeline.is_temporal(k for k, v in props.items() if timeline.is_dated(v)):
+            slim["_yr"], slim["_var"] = _by_year(catalog, spec, props, langs)
         for lang in langs:
-            slim[f"_tip_{lang}"] = tooltip_html(catalog, spec, props, lang)
-            slim[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
             if spec.label_rank is not None:  # plain text: the browser sets it as textContent
                 slim[f"_nm_{lang}"] = labels.short_name(display_value(catalog, "name", props, lang) or str(props["id"]))
         if spec.label_rank is not None:
             slim["_lab"] = [*labels.anchor(drawn), label_order[index]]
-        if spec.style_by:
-            slim[spec.style_by] = props.get(spec.style_by)
         features.append({"type": "Feature", "properties": slim, "geometry": geojson_io.encode_geometry(drawn)})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _texts(catalog: Catalog, spec: LayerSpec, props: dict[str, Any], langs: tuple[Lang, ...]) -> dict[str, Any]:
+    """A feature's escaped hover and click HTML per language, and the value its style depends on."""
+    out: dict[str, Any] = {}
+    for lang in langs:
+        out[f"_tip_{lang}"] = tooltip_html(catalog, spec, props, lang)
+        out[f"_pop_{lang}"] = popup_html(catalog, spec, props, lang)
+    if spec.style_by:
+        out[spec.style_by] = props.get(spec.style_by)
+    return out
+
+
+def _by_year(
+    catalog: Catalog, spec: LayerSpec, props: dict[str, Any], langs: tuple[Lang, ...]
+) -> tuple[dict[str, int], list[dict[str, Any]]]:
+    """How a feature that changes with the year looks in each year the reader can choose:
+    ``{year: index into the variants, or -1 when it did not exist}`` ("now": today), and the
+    variants (texts and style value). The browser swaps them in place (``geo/static/time.js``)."""
+    variants: list[dict[str, Any]] = []
+    by_year: dict[str, int] = {}
+    for year in [*timeline.years(), None]:
+        then = timeline.props_at(props, year)
+        texts = None if then is None else _texts(catalog, spec, then, langs)
+        if texts is not None and texts not in variants:
+            variants.append(texts)
+        by_year[timeline.year_key(year)] = -1 if texts is None else variants.index(texts)
+    return by_year, variants
 
 
 def _options(spec: LayerSpec, lang: Lang) -> dict[str, Any]:
@@ -254,6 +281,7 @@ def browser_state(
         "labels": state.labels,
         "present": state.present,
         "caption": _caption(state, views),
+        "year": {"key": timeline.year_key(state.year), "html": esc(timeline.year_text(state.year, state.lang))},
         "describe": _describe(layerset, state),
     }
 

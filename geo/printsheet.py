@@ -29,6 +29,7 @@ from geo.measure import CHINA_ALBERS
 from geo.payloads import HIGHLIGHT, ZONE_BOUNDS, in_drawing_order
 from geo.sheetparts import TO_ALBERS, draw_layer, inset, legend, north_arrow, place_labels, sources_text
 from geo.state import MapState, view_of
+from geo.timeline import in_year, year_text
 from geo.views import View
 
 Format = Literal["pdf", "png", "svg"]
@@ -83,6 +84,7 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
     from matplotlib.transforms import Bbox
     from matplotlib_scalebar.scalebar import ScaleBar
 
+    layerset = in_year(layerset, state.year)  # the zone as it was in the state's year
     family, path = cjk_font(sheet.title or "")
     if path is not None:
         font_manager.fontManager.addfont(str(path))
@@ -118,9 +120,9 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
         subtitle = layerset.catalog.title.get(lang) if (view or sheet.title) else ""
         caption = view.caption.get(lang) if view else ""
         wrap = int(125 * (map_box[2] * width / 8.0)) if lang == "en" else int(62 * (map_box[2] * width / 8.0))
-        lines = [subtitle] if subtitle else []
+        lines = [" · ".join(filter(None, [subtitle, year_text(state.year, lang)]))]
         lines += textwrap.wrap(caption, wrap)[:2]
-        if lines:
+        if lines[0] or len(lines) > 1:
             fig.text(mx, 1 - my - 0.055, "\n".join(lines), fontsize=base * 1.15, va="top", color="#333333")
         if sheet.notice == "internal":
             fig.text(

@@ -16,6 +16,7 @@ from geo.basemaps import Basemap
 from geo.camera import Camera, camera_for
 from geo.i18n import Lang
 from geo.layers import LayerSet
+from geo.timeline import Year, current_year
 from geo.views import View
 
 FeatureKey = tuple[str, str]  # (layer id, feature id)
@@ -38,6 +39,7 @@ class MapState:
     view_id: str | None = None
     present: bool = False
     labels: bool = True
+    year: Year | None = None  # None: today (the default); "planned": the plan's own view
 
 
 def initial(layerset: LayerSet, *, lang: Lang = "zh") -> MapState:
@@ -92,6 +94,8 @@ def clear_selection(state: MapState) -> MapState:
 def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
     """Open a preset view: its layers, extent and highlighted feature (the basemap is kept)."""
     new = dataclasses.replace(set_visible(state, layerset, view.layers), selection=view.highlight, view_id=view.id)
+    if view.year is not None:
+        new = set_year(new, view.year)
     return move(new, view.camera)
 
 
@@ -121,6 +125,12 @@ def set_lang(state: MapState, lang: Lang) -> MapState:
 def set_present(state: MapState, present: bool) -> MapState:
     """Enter or leave presentation mode (entering it opens the first view if none is open)."""
     return dataclasses.replace(state, present=present)
+
+
+def set_year(state: MapState, year: Year | None) -> MapState:
+    """Show the zone as it was in `year` (this year is the default, stored as None). A selected
+    feature that did not exist then stays selected and shows again in its years."""
+    return dataclasses.replace(state, year=None if year == current_year() else year)
 
 
 def set_labels(state: MapState, labels: bool) -> MapState:
@@ -170,6 +180,7 @@ __all__ = [
     "set_lang",
     "set_present",
     "set_visible",
+    "set_year",
     "step",
     "toggle",
     "view_of",

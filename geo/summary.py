@@ -11,6 +11,7 @@ from geo.i18n import Lang, ui
 from geo.layers import LayerSet
 from geo.measure import area_km2, length_km
 from geo.popups import esc
+from geo.timeline import Year, in_year, projects_open, year_text
 
 # member_evidence values that count a unit as confirmed (named by the plan)
 NAMED = ("named_in_plan", "named_prefecture_interpreted")
@@ -27,10 +28,15 @@ class Summary:
     border_km: float
     rail_open_km: float
     rail_planned_km: float
+    projects_open: int = 0
+    projects_total: int = 0
+    year: Year | None = None  # the year the figures are for (None: today)
 
 
-def summary(layerset: LayerSet) -> Summary:
-    """Counts, areas and lengths from the layers (areas equal-area, lengths geodesic)."""
+def summary(layerset: LayerSet, year: Year | None = None) -> Summary:
+    """Counts, areas and lengths from the layers as they were in `year` (default: today; areas
+    equal-area, lengths geodesic), and how many of the plan's projects were open then."""
+    layerset = in_year(layerset, year)
     headline = layerset.catalog.headline
     confirmed = inferred = 0
     area = 0.0
@@ -60,6 +66,9 @@ def summary(layerset: LayerSet) -> Summary:
         border_km=sum(length_km(g) for f in _frames(layerset, "border_lines") for g in f.geometry),
         rail_open_km=open_km,
         rail_planned_km=planned_km,
+        projects_open=projects_open(layerset)[0],
+        projects_total=projects_open(layerset)[1],
+        year=year,
     )
 
 
@@ -71,6 +80,10 @@ def headline_figures(figures: Summary, lang: Lang) -> list[tuple[str, str]]:
         (ui("zone_area", lang), f"{figures.confirmed_area_km2:,.0f}"),
         (ui("border_length", lang), f"{figures.border_km:,.0f}"),
         (ui("rail_km", lang), f"{figures.rail_open_km:,.0f} / {figures.rail_planned_km:,.0f}"),
+        (
+            ui("projects_open", lang).format(year=year_text(figures.year, lang)),
+            f"{figures.projects_open} / {figures.projects_total}",
+        ),
     ]
 
 

@@ -46,9 +46,16 @@ def parse_year(value: str, today: dt.date | None = None) -> Year:
     raise ValueError(f"year must be {FIRST_YEAR}–{current_year(today)} or 'planned', not {value!r}")
 
 
-def as_of(year: Year, today: dt.date | None = None) -> dt.date:
-    """The date a year stands for: the plan's date, today (this year) or the year's last day."""
+def year_key(year: Year | None) -> str:
+    """A year as the browser and links name it: "2019", "planned", "now" (None: today)."""
+    return "now" if year is None else str(year)
+
+
+def as_of(year: Year | None, today: dt.date | None = None) -> dt.date:
+    """The date a year stands for: the plan's date, today (this year, or None) or the year's last day."""
     today = today or dt.date.today()
+    if year is None:
+        return today
     if year == "planned":
         return PLAN_DATE
     return today if year >= today.year else dt.date(year, 12, 31)
@@ -88,7 +95,7 @@ def dated_columns(columns: Iterable[str]) -> list[str]:
     return [c[: -len(DATES)] for c in columns if c.endswith(DATES)]
 
 
-def props_at(props: Mapping[str, Any], year: Year, today: dt.date | None = None) -> dict[str, Any] | None:
+def props_at(props: Mapping[str, Any], year: Year | None, today: dt.date | None = None) -> dict[str, Any] | None:
     """A feature's properties in `year`, or None when it did not exist then."""
     when = as_of(year, today)
     if not valid_at(props, when):
@@ -108,7 +115,7 @@ def is_temporal(columns: Iterable[str]) -> bool:
     return any(c in ("valid_from", "valid_to") or c.endswith(DATES) for c in columns)
 
 
-def in_year(layerset: LayerSet, year: Year, today: dt.date | None = None) -> LayerSet:
+def in_year(layerset: LayerSet, year: Year | None, today: dt.date | None = None) -> LayerSet:
     """The layers as they were in `year`: features that existed then, their properties then."""
     frames = {}
     for layer_id, frame in layerset.frames.items():
@@ -136,10 +143,11 @@ def projects_open(layerset: LayerSet) -> tuple[int, int]:
     return opened, total
 
 
-def year_text(year: Year, lang: str) -> str:
-    """ "截至 2026 年" / "as of 2026" / "方案规划" / "as planned"."""
+def year_text(year: Year | None, lang: str, today: dt.date | None = None) -> str:
+    """ "截至 2026 年" / "as of 2026" / "方案规划（2019）" / "as planned (2019)"; None: this year."""
+    year = current_year(today) if year is None else year
     if year == "planned":
-        return "方案规划（2019）" if lang == "zh" else "as planned (2019)"
+        return "方案发布时 2019-03" if lang == "zh" else "as of the plan, 2019-03"
     return f"截至 {year} 年" if lang == "zh" else f"as of {year}"
 
 
@@ -164,6 +172,7 @@ __all__ = [
     "status_at",
     "valid_at",
     "value_at",
+    "year_key",
     "year_text",
     "years",
 ]

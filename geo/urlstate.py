@@ -2,8 +2,8 @@
 
 Parameters: ``view`` (view id), ``layers`` (comma-separated layer ids), ``basemap``,
 ``lang`` (zh/en), ``sel`` (a feature id such as an adcode, or ``layer/id``), ``lat``,
-``lon``, ``z`` (centre and zoom), ``present`` (``1`` for presentation mode) and ``labels``
-(``0`` hides the names on the map). A link is
+``lon``, ``z`` (centre and zoom), ``present`` (``1`` for presentation mode), ``labels``
+(``0`` hides the names on the map) and ``year`` (2019 … this year, or ``planned``). A link is
 read into a :class:`geo.state.MapState` and written from one. Explicit parameters override
 the view's defaults. Anything unknown or malformed is dropped with a notice; nothing here
 raises on user input.
@@ -21,9 +21,10 @@ from geo.basemaps import Basemap
 from geo.camera import Camera
 from geo.i18n import LANGS, Lang, Text
 from geo.layers import LayerSet
+from geo.timeline import FIRST_YEAR, current_year, parse_year
 from geo.views import View
 
-KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present", "labels")
+KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present", "labels", "year")
 
 
 def _first(value: Any) -> str:
@@ -90,6 +91,18 @@ def from_query(
         else:
             notices.append(
                 Text("链接中没有可用图层，显示默认图层", "no known layer in the link; showing the default layers")
+            )
+
+    if values.get("year"):
+        try:
+            state = st.set_year(state, parse_year(values["year"]))
+        except ValueError:
+            first, last = FIRST_YEAR, current_year()
+            notices.append(
+                Text(
+                    f"年份无效：{values['year']}（应为 {first}–{last} 或 planned），显示 {last} 年",
+                    f"invalid year: {values['year']} (use {first}–{last} or planned); showing {last}",
+                )
             )
 
     centre, zoom = _centre_zoom(values, notices)
@@ -180,6 +193,8 @@ def to_query(state: st.MapState) -> dict[str, str]:
         out["present"] = "1"
     if not state.labels:
         out["labels"] = "0"
+    if state.year is not None:
+        out["year"] = str(state.year)
     return out
 
 

@@ -17,6 +17,7 @@ from geo.errors import FileProblems, read_toml
 from geo.i18n import Text, parse_text
 from geo.paths import TABLES_DIR, VIEWS_PATH
 from geo.tables import read_sources
+from geo.timeline import Year, current_year, parse_year
 
 
 class ViewsError(FileProblems):
@@ -35,6 +36,7 @@ class View:
     layers: tuple[str, ...]
     basemap: str = "offline"
     highlight: tuple[str, str] | None = None  # (layer id, feature id)
+    year: Year | None = None  # the year it shows ("now": this year); None keeps the reader's
 
     @property
     def camera(self) -> Camera:
@@ -76,7 +78,17 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
         if vid in seen:
             problems.append(f"{where}: duplicate id")
         seen.add(vid)
-        unknown_keys = set(entry) - {"id", "title", "caption", "source", "extent", "layers", "basemap", "highlight"}
+        unknown_keys = set(entry) - {
+            "id",
+            "title",
+            "caption",
+            "source",
+            "extent",
+            "layers",
+            "basemap",
+            "highlight",
+            "year",
+        }
         if unknown_keys:
             problems.append(f"{where}: unknown key(s) {sorted(unknown_keys)}")
         layers = entry.get("layers", [])
@@ -96,6 +108,12 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
                 problems.append(f"{where}: highlight must be 'layer/feature' with the layer among the view's layers")
             else:
                 highlight = (layer_id, feature_id)
+        year = None
+        if "year" in entry and str(entry["year"]) != "now":
+            try:
+                year = parse_year(str(entry["year"]))
+            except ValueError as exc:
+                problems.append(f"{where}: {exc}")
         source_ids = str(entry.get("source", ""))
         if not source_ids or sources.unknown(source_ids):
             problems.append(f"{where}: 'source' must cite known ids (unknown: {sources.unknown(source_ids)})")
@@ -109,6 +127,7 @@ def load_views(catalog: Catalog, path: Path = VIEWS_PATH, tables_dir: Path = TAB
                 layers=tuple(layers),
                 basemap=str(basemap),
                 highlight=highlight,
+                year=year if year is not None else (current_year() if entry.get("year") == "now" else None),
             )
         )
     if not views and not problems:

@@ -14,9 +14,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from geo import state as ms
+from geo.catalog import load_catalog as _load_catalog
 from geo.export import export_html
 from geo.views import load_views
+from geo.views import load_views as _load_views
 from tests.browser import map_frame, painted, wait_for
+
+N_VIEWS = len(_load_views(_load_catalog()))  # presentation steps: one per preset view
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -110,7 +114,7 @@ def test_presenter_keys_still_step_while_the_features_list_has_focus(chromium, u
     frame.evaluate("document.querySelector('.yq-features').focus()")
     page.keyboard.press("ArrowDown")  # moves in the list …
     page.keyboard.press("PageDown")  # … and the clicker's key still steps
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "2 / 8", what="the next view")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"2 / {N_VIEWS}", what="the next view")
     page.close()
 
 
@@ -123,10 +127,10 @@ def test_reduced_motion_jumps_instead_of_flying(chromium, url):
         "() => { window.__flights = 0; const fly = map.flyToBounds.bind(map);"
         " map.flyToBounds = (...a) => { window.__flights += 1; return fly(...a); }; }"
     )
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "1 / 8", what="the first view")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"1 / {N_VIEWS}", what="the first view")
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
     page.get_by_role("button", name="下一步 ▶").click()
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "2 / 8", what="the next view")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"2 / {N_VIEWS}", what="the next view")
     wait_for(page, lambda: frame.evaluate("yq.cameraSeq") >= 2, what="the view applied")
     assert frame.evaluate("window.__flights") == 0
     page.close()

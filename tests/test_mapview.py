@@ -105,7 +105,7 @@ def test_unlocated_parks_are_not_drawn(layerset):
     html = normalise(build_map(layerset, MapState(visible=("parks",), lang="zh")).get_root().render())
     assert "果园港" in html
     assert "贵安集成电路产业园" not in html  # listed in the table and details, no point on the map
-    assert len(re.findall(r'"_tip_zh":', html)) == 8
+    assert len(re.findall(r'"_lab":', html)) == 8  # one name anchor per drawn park
 
 
 def test_swatch_css_targets_each_toggle_by_its_title(layerset):

@@ -13,8 +13,12 @@ import pytest
 import shapely
 from shapely.ops import nearest_points, polylabel
 
+from geo.catalog import load_catalog as _load_catalog
 from geo.i18n import ui
+from geo.views import load_views as _load_views
 from tests.browser import map_frame, painted, wait_for
+
+N_VIEWS = len(_load_views(_load_catalog()))  # presentation steps: one per preset view
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,7 +111,7 @@ def test_presenting_the_map_takes_three_quarters_and_stays_put(chromium, url, si
         assert _map_share(page, size) >= 0.75, f"step {step + 1}"
         boxes.append(page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box())
         position = page.locator(".yq-step").inner_text()
-        assert position.strip() == f"{step + 1} / 8"
+        assert position.strip() == f"{step + 1} / {N_VIEWS}"
         labels = _labels(frame)
         assert _overlaps(labels) == [] and len(labels) >= (8 if lang == "zh" else 6)  # English names are longer
         if step == 2 and lang == "zh":  # the core zone: every core county is named
@@ -120,7 +124,9 @@ def test_presenting_the_map_takes_three_quarters_and_stays_put(chromium, url, si
             )
             assert fits, button.inner_text()
         page.get_by_role("button", name=ui("next", lang)).click()
-        wait_for(page, lambda n=step: page.locator(".yq-step").inner_text().strip() == f"{n + 2} / 8", what="next")
+        wait_for(
+            page, lambda n=step: page.locator(".yq-step").inner_text().strip() == f"{n + 2} / {N_VIEWS}", what="next"
+        )
     assert all(b == boxes[0] for b in boxes), boxes  # the map does not jump between steps
     assert errors == []
     page.close()
@@ -207,15 +213,15 @@ def test_clicks_near_borders_select_the_county_clicked(chromium, url, layerset):
 def test_presenter_keys_step_and_leave(chromium, url):
     page, _frame, errors = _open(chromium, url, (1280, 720), "?view=overview&present=1")
     page.keyboard.press("PageDown")
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "2 / 8", what="PageDown")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"2 / {N_VIEWS}", what="PageDown")
     box = page.locator('iframe[title="streamlit_folium.st_folium"]').bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 40)  # focus inside the map: keys still step
     page.keyboard.press("ArrowRight")
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "3 / 8", what="→ in the map")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"3 / {N_VIEWS}", what="→ in the map")
     page.keyboard.press("PageUp")
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "2 / 8", what="PageUp")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"2 / {N_VIEWS}", what="PageUp")
     page.keyboard.press(" ")
-    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == "3 / 8", what="space")
+    wait_for(page, lambda: page.locator(".yq-step").inner_text().strip() == f"3 / {N_VIEWS}", what="space")
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="渝黔合作先行示范区").wait_for(timeout=30_000)  # back to browsing
     wait_for(page, lambda: "present" not in page.url, what="the link to leave presentation mode too")

@@ -22,7 +22,7 @@ BASEMAPS = load_basemaps()
 
 def test_the_required_views_exist():
     ids = [v.id for v in VIEWS]
-    assert ids == ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks"]
+    assert ids == ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks", "changes"]
     for view in VIEWS:
         assert view.title.zh and view.title.en and view.caption.zh and view.caption.en
         assert "http" in view.source

@@ -40,7 +40,9 @@
       if (id === "_selection") { return; }
       yq.groups[id].eachLayer(function (layer) {
         if (!layer.eachLayer) { return; }
-        layer.eachLayer(function (f) {
+        var all = (layer.yqHidden || []).slice();  // features of another year move too
+        layer.eachLayer(function (f) { all.push(f); });
+        all.forEach(function (f) {
           if (!f.feature) { return; }
           var g = gcj ? yq.decodeGeometry(gcj[id] && gcj[id][f.yqIndex]) : f.feature.geometry;
           if (!g) { return; }
@@ -172,6 +174,9 @@
     if (crs !== (yq.crs || "wgs84") || (crs === "gcj02" && stamp !== yq.shiftedStamp)) {
       if (shift(map, crs)) { yq.shiftedStamp = stamp; }
     }
+    if (yq.setYear) { yq.setYear(map, state.year || null); }
+    var yearHtml = state.year ? state.year.html : "";  // "截至 2026 年" at the top of the legend
+    if (yearHtml !== yq.yearHtml) { yq.yearHtml = yearHtml; if (map.yqLegendUpdate) { map.yqLegendUpdate(); } }
     setVisible(map, state.visible || []);
     setSelection(map, state.selection || null);
     if (yq.present) { yq.present(map, state); }  // first: the caption it shows is room the camera keeps free

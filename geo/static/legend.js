@@ -66,7 +66,8 @@
       div.innerHTML =
         '<button type="button" class="yq-legend-toggle yq-legend-title" aria-expanded="' + !yq.legendClosed + '">' +
         config.title + '<span aria-hidden="true">' + (yq.legendClosed ? " ▸" : " ▾") + "</span></button>" +
-        '<div class="yq-legend-body"><ul class="yq-legend-list">' +
+        '<div class="yq-legend-body">' + (yq.yearHtml ? '<div class="yq-legend-year">' + yq.yearHtml + "</div>" : "") +
+        '<ul class="yq-legend-list">' +
         (rows.length ? rows.join("") : '<li class="yq-legend-empty">' + config.emptyHtml + "</li>") +
         (low ? config.lowHtml : "") + "</ul>" +
         '<div class="yq-legend-footer">' + config.footerHtml +
