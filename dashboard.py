@@ -79,8 +79,7 @@ def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
     """Something made from this session's own layers, remade only when they change."""
     cached = st.session_state.get(name)
     if cached is None or cached[0] != ls.own_layers:
-        cached = (ls.own_layers, make())
-        st.session_state[name] = cached
+        st.session_state[name] = cached = (ls.own_layers, make())
     return cached[1]
 
 
@@ -104,9 +103,8 @@ def _init(ls: LayerSet) -> None:
     """The first run of a session: the state the link asks for (or the defaults), with notices."""
     if "map_state" in st.session_state:
         return
-    new, notices = from_query(st.query_params.to_dict(), ls, shared().views, shared().basemaps, key_for=basemap_key)
-    commit(new)
-    st.session_state.notices = notices
+    asked = from_query(st.query_params.to_dict(), ls, shared().views, shared().basemaps, key_for=basemap_key)
+    st.session_state.map_state, st.session_state.notices = asked
 
 
 # --- callbacks: each applies one transition -------------------------------------------------------
@@ -196,23 +194,28 @@ def _upload_panel(lang: Lang) -> None:
 
 
 def _present_band(ls: LayerSet, lang: Lang) -> None:
-    """Presentation mode's one band above the map: steps, position, the view's title, layers,
-    names, exit. Keys (PageDown/PageUp, →/←, space, Esc) press these buttons (geo/static/page.js)."""
+    """Presentation mode's band: steps, title, year, layers, names, exit (keys: geo/static/page.js)."""
     position, title = panels.present_heading(state(), ls, views := shared().views)
-    cols = st.columns([1, 0.6, 1, 4.4, 1, 1, 1.8], vertical_alignment="center", gap="small")
+    cols = st.columns([1, 0.6, 1, 3.4, 1, 1, 1, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
         step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
         col.button(ui(label, lang), width="stretch", **step)
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
-    with cols[4].popover(ui("layers", lang), width="stretch"):
+    _year_picker(cols[4], lang, label_visibility="collapsed")
+    with cols[5].popover(ui("layers", lang), width="stretch"):
         # buttons, not checkboxes: a closed popover's widgets would send back stale values
         for layer_id, label, on in panels.layer_switches(state(), ls):
             flip = {"on_click": _do, "args": (ms.toggle, ls, layer_id, not on), "key": f"flip_{layer_id}"}
             st.button(label, width="stretch", **flip)
-    cols[5].toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
+    cols[6].toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
     exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": "present_exit"}
-    cols[6].button(ui("exit_presentation", lang), width="stretch", **exit_args)
+    cols[7].button(ui("exit_presentation", lang), width="stretch", **exit_args)
+
+
+def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
+    pick = _bound(f"year_pick_{lang}", ms.set_year)  # applied in place, like a toggle
+    where.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **pick, **shown)
 
 
 def _basemap_picker(lang: Lang) -> None:
@@ -248,8 +251,7 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
         pick |= _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
-        year_pick = _bound(f"year_pick_{lang}", ms.set_year)
-        st.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **year_pick)
+        _year_picker(st, lang)
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
@@ -310,8 +312,7 @@ def _live_map(ls: LayerSet) -> None:
 
 
 def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
-    """Prepare, then download (not a deferred download: Streamlit may drop a generated file before
-    the browser fetches it; bytes handed to a button stay with this session)."""
+    """Prepare, then download (bytes handed to a button stay; a deferred file may be dropped first)."""
     token = panels.prepared_token(state(), dt.date.today(), extra)
     if st.session_state.get(f"{name}_ready") == token:
         return True
@@ -321,14 +322,13 @@ def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
 
 
 def _download(label: str, data: bytes, ending: str, mime: str, icon: str, *, primary: bool = False) -> None:
-    name = panels.download_name(state(), ending, dt.date.today())
-    kind = "primary" if primary else "secondary"
+    name, kind = panels.download_name(state(), ending, dt.date.today()), "primary" if primary else "secondary"
     st.download_button(label, data, name, mime, icon=icon, on_click="ignore", key=f"download_{ending}", type=kind)
 
 
 def _export_panel(ls: LayerSet, lang: Lang) -> None:
     s, basemap = state(), shared().basemap(state().basemap)
-    key = basemap_key(basemap)
+    key = basemap_key(basemap)  # written into the file only when the reader ticks the box
     with_key = bool(key) and st.checkbox(ui("include_key", lang), key="include_key", value=False)
     if basemap.needs_key and not with_key:
         st.caption(ui("export_without_key", lang))

@@ -88,7 +88,7 @@ UI: dict[str, Text] = {
     "projects_open": Text("方案项目已建成（{year}）", "Plan projects open ({year})"),
     "year": Text("年份", "Year"),
     "projects_open_short": Text("方案项目已建成", "plan projects open"),
-    "year_planned": Text("规划：方案提出的全部项目", "Planned: all the plan proposes"),
+    "year_planned": Text("方案规划", "As planned"),
     "rail_km": Text("铁路：已通车 / 未通车 (km，示意线)", "Rail open / not yet open (km, schematic)"),
     "table": Text("可见图层要素表", "Features of the visible layers"),
     "presentation": Text("演示模式", "Presentation mode"),
