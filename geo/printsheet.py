@@ -121,7 +121,7 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
         caption = view.caption.get(lang) if view else ""
         wrap = int(125 * (map_box[2] * width / 8.0)) if lang == "en" else int(62 * (map_box[2] * width / 8.0))
         lines = [" · ".join(filter(None, [subtitle, year_text(state.year, lang)]))]
-        lines += textwrap.wrap(caption, wrap)[:2]
+        lines += textwrap.wrap(caption, wrap, max_lines=2, placeholder=" …")  # the rest is on the map's page
         if lines[0] or len(lines) > 1:
             fig.text(mx, 1 - my - 0.055, "\n".join(lines), fontsize=base * 1.15, va="top", color="#333333")
         if sheet.notice == "internal":

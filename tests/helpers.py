@@ -55,3 +55,15 @@ def embedded_state(html: str) -> dict:
     match = re.search(r'<script type="application/json" id="yq-state">(.*?)</script>', html, re.S)
     assert match, "no embedded map state"
     return json.loads(match.group(1))
+
+
+def exported_layers(html: str) -> dict[str, dict]:
+    """The layers an exported file draws: layer id → the FeatureCollection handed to ``yq.geojson``."""
+    decoder = json.JSONDecoder()
+    out = {}
+    for match in re.finditer(r"yq\.geojson\(\{", html):
+        data, end = decoder.raw_decode(html, match.end() - 1)
+        rest = html[end:].lstrip()
+        options, _ = decoder.raw_decode(rest[1:].lstrip())  # after the comma
+        out[options["layer"]] = data
+    return out

@@ -194,6 +194,21 @@ def test_a_link_restores_layers_language_and_selection_over_the_view():
     assert at.query_params["sel"] == "scope_yanxian/520303"
 
 
+def test_a_link_restores_the_year_and_a_bad_year_gives_a_notice():
+    at = _open(view="changes", year="2019")
+    assert _sync_state(at)["year"]["key"] == "2019"
+    assert _sync_state(at)["selection"] is None  # the view's 2026 district did not exist in 2019
+    assert "方案项目已建成（截至 2019 年）" in _html(at)
+    assert at.selectbox(key="year_pick_zh").value == 2019
+    assert at.query_params["year"] == "2019"
+    at.selectbox(key="year_pick_zh").select("planned").run()
+    assert _sync_state(at)["year"]["key"] == "planned" and at.query_params["year"] == "planned"
+
+    bad = _open(year="abc")
+    assert "abc" in _notices(bad) and _sync_state(bad)["year"]["key"] == "now"
+    assert "year" not in bad.query_params  # the default year: this year, not written into the link
+
+
 def test_malformed_parameters_give_a_notice_not_an_exception():
     at = _open(view="nowhere", layers="metro", lang="fr", lat="x", z="-3", sel="<script>", present="maybe")
     notices = _notices(at)

@@ -14,6 +14,7 @@ import shapely
 from geo.export import export_html
 from geo.measure import distance_km
 from geo.state import MapState
+from geo.timeline import in_year
 from geo.userlayers import load_user_file, with_layer
 from tests.browser import map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
@@ -26,8 +27,10 @@ QIJIANG_INSIDE = (28.944, 106.829)
 HONGHUAGANG_INSIDE = (27.771, 107.25)
 
 
-def _located(layerset, layer_ids) -> int:
-    return sum(int(layerset.frames[i].geometry.notna().sum()) for i in layer_ids)
+def _located(layerset, layer_ids, year=None) -> int:
+    """Features with a place, among those that exist in `year` (None: today, the map's default)."""
+    then = in_year(layerset, year)
+    return sum(int(then.frames[i].geometry.notna().sum()) for i in layer_ids)
 
 
 def _default_visible(layerset) -> tuple[str, ...]:
@@ -357,4 +360,42 @@ def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_pa
     assert metres / 1000 == pytest.approx(expected_km, abs=3)
     assert "km" in page.locator(".yq-measure-box").inner_text()
     assert blocked == [] and console_errors == [], (blocked, console_errors)
+    page.close()
+
+
+def _ids_on_map(frame, layer_id: str) -> dict[str, dict]:
+    """The features of `layer_id` Leaflet has on the map now: id → the properties it draws with."""
+    return frame.evaluate(
+        """(layer) => { const out = {};
+        yq.groups[layer].eachLayer(l => l.eachLayer && l.eachLayer(f => {
+          const p = f.feature.properties; out[p.id] = {status: p.status || null}; }));
+        return out; }""",
+        layer_id,
+    )
+
+
+def test_switching_the_year_redraws_the_same_map_in_place(chromium, dashboard_url, layerset):
+    from geo.views import load_views
+
+    view = next(v for v in load_views(layerset.catalog) if v.id == "changes")
+    page, _, errors = _open(chromium, dashboard_url + "?view=changes")
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) == _located(layerset, view.layers), what="this year's features")
+    frame.evaluate("window.map.__probe = 'same map'")
+    counties, rail = _ids_on_map(frame, "counties"), _ids_on_map(frame, "rail")
+    assert "liangjiang_district" in counties and "500105" not in counties and "500112" not in counties
+    assert rail["yuxiang"]["status"] == "open"
+    assert "截至 2026 年" in frame.evaluate("document.querySelector('.yq-legend-year').textContent")
+
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="年份").click()
+    page.get_by_role("option", name="2019", exact=True).click()
+    wait_for(page, lambda: painted(frame) == _located(layerset, view.layers, 2019), what="2019's features")
+    counties, rail = _ids_on_map(frame, "counties"), _ids_on_map(frame, "rail")
+    assert "liangjiang_district" not in counties and "500105" in counties and "500112" in counties
+    assert rail["yuxiang"]["status"] == "under_construction"
+    wait_for(page, lambda: "截至 2019 年" in frame.evaluate("document.querySelector('.yq-legend-year').textContent"))
+    page.get_by_text("方案项目已建成（截至 2019 年）").wait_for(timeout=30_000)
+    assert "year=2019" in page.url
+    assert frame.evaluate("window.map.__probe") == "same map"  # applied in place: no remount
+    assert errors == []
     page.close()
