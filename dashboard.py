@@ -196,7 +196,7 @@ def _upload_panel(lang: Lang) -> None:
 def _present_band(ls: LayerSet, lang: Lang) -> None:
     """Presentation mode's band: steps, title, year, layers, names, exit (keys: geo/static/page.js)."""
     position, title = panels.present_heading(state(), ls, views := shared().views)
-    cols = st.columns([1, 0.6, 1, 3.4, 1, 1, 1, 1.8], vertical_alignment="center", gap="small")
+    cols = st.columns([1.15, 0.55, 1.05, 3.6, 0.85, 1, 0.95, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
         step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
         col.button(ui(label, lang), width="stretch", **step)
