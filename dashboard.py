@@ -36,14 +36,19 @@ from geo.printsheet import Sheet, render
 from geo.search import search
 from geo.summary import headline_html
 from geo.timeline import years as years_to_pick
-from geo.urlstate import from_query, share_link, to_query
+from geo.urlstate import from_query, to_query
 from geo.userlayers import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
 
 MAP_KEY = "map"
+# what the map reports: the clicked feature's identity (yq.picked), where the reader moved the map
+REPORTS = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
+MAP_OPTIONS = {"key": MAP_KEY, "height": 700, "use_container_width": True, "returned_objects": REPORTS}
 
 st.set_page_config(
     page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="auto"
 )
+# the live map's files go over HTTP when Streamlit serves static/ (compressed, cached), else inline
+ASSET_BASE = panels.asset_base(st.get_option("server.enableStaticServing"), st.get_option("server.baseUrlPath"))
 
 
 # --- shared data, read once per process ------------------------------------------------------
@@ -51,7 +56,7 @@ st.set_page_config(
 def shared() -> AppData:
     """The layers, views, basemaps and map data every session shares, read-only."""
     data = AppData()
-    _ = data.layers, data.views, data.bundle_uri, data.headline  # made now, under the spinner
+    _ = data.layers, data.views, data.live_assets(ASSET_BASE), data.headline  # made now, under the spinner
     return data
 
 
@@ -258,8 +263,8 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _upload_panel(lang)
         _export_panel(ls, lang)
         _print_panel(ls, lang)
-        with st.expander(ui("share_link", lang)):
-            st.code(share_link(st.context.url or "", state()), language=None, wrap_lines=True)
+        with st.expander(ui("share_link", lang)):  # a text box, not st.code: no 1.5 MB highlighter
+            st.text_input(ui("share_link", lang), key="share_link", label_visibility="collapsed")
 
 
 def _notices(lang: Lang) -> None:
@@ -292,17 +297,12 @@ def _details(ls: LayerSet, lang: Lang) -> None:
 def _live_map(ls: LayerSet) -> None:
     """The map element (the same bytes every rerun: sent once) and the state frame beside it."""
     own = _per_layers("own_payloads", ls, lambda: live_payloads(ls, ls.own_layers))
-    st_folium(
-        base_map(),
-        key=MAP_KEY,
-        height=700,
-        use_container_width=True,
-        feature_group_to_add=make_live_groups(ls, shared().bundle_uri, own=own),
-        # the clicked feature's identity (yq.picked), and where the reader has moved the map
-        returned_objects=["last_active_drawing", "last_object_clicked", "center", "zoom"],
-    )
+    assets, first = shared().live_assets(ASSET_BASE), st.session_state.setdefault("first_lang", state().lang)
+    groups = make_live_groups(ls, assets.bundles[first], own=own, lang=first)  # the bundle has `first`'s texts
+    st_folium(base_map(assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
     basemap = shared().basemap(state().basemap)
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
+    shown["texts"] = assets.texts  # where the other language's texts are, loaded on switching
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
     st.iframe(sync_html(shown, seq=st.session_state.sync[1]), height=1)
     if basemap.crs == "gcj02":
@@ -375,7 +375,7 @@ def main() -> None:
     _init(shared().layers)
     ls = session_layers()
     _on_map_report(ls)
-    st.session_state.update(panels.widget_values(state(), ls))  # widgets show the state, the one truth
+    st.session_state.update(panels.widget_values(state(), ls, st.context.url or ""))  # widgets show the state
     lang, present = state().lang, state().present
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()

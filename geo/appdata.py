@@ -7,21 +7,37 @@ may both compute it; the results are equal.)
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 
+from geo.assets import Links, publish, published_links
 from geo.basemaps import Basemap, load_basemaps
 from geo.catalog import load_catalog
+from geo.i18n import LANGS, Lang
 from geo.layers import LayerSet, load_layers
-from geo.livemap import data_bundle_uri, gcj_html, live_legends
+from geo.livemap import data_bundle, data_bundle_uri, gcj_html, live_legends, texts_pack
+from geo.paths import APP_STATIC_DIR
 from geo.summary import Summary, summary
 from geo.timeline import Year, in_year
 from geo.views import View, load_views
+
+
+@dataclass(frozen=True)
+class LiveAssets:
+    """Links the live map loads: (scripts, stylesheets) or None for the default data URIs; the data
+    bundle per first language; each language's texts pack (empty when the bundle has both)."""
+
+    links: tuple[Links, Links] | None
+    bundles: Mapping[Lang, str]
+    texts: Mapping[Lang, str]
 
 
 class AppData:
     """The catalog's layers, views and basemaps, and what the live map needs of them."""
 
     def __init__(self) -> None:
+        self._assets: dict[str | None, LiveAssets] = {}
         self._years: dict[Year | None, LayerSet] = {}
         self._headlines: dict[Year | None, Summary] = {}
 
@@ -42,6 +58,32 @@ class AppData:
     def bundle_uri(self) -> str:
         """Every layer's data and legends as one script link (sent once per session)."""
         return data_bundle_uri(self.layers, live_legends(self.layers))
+
+    def live_assets(self, url_base: str | None) -> LiveAssets:
+        """What the live map loads: files under static/ served at `url_base`/app/static/ (published
+        once per process: scripts, stylesheets, a data bundle per first language and each
+        language's texts), or, when `url_base` is None or the folder cannot be written, data URIs
+        inside the map element (the default links, one bundle with both languages)."""
+        if url_base not in self._assets:
+            inline = {lang: self.bundle_uri for lang in LANGS}
+            found = LiveAssets(None, inline, {})
+            if url_base is not None:
+                try:
+                    found = self._publish(url_base)
+                except OSError as exc:
+                    print(f"warning: cannot publish the map's files in {APP_STATIC_DIR} ({exc}); sending them inline")
+            self._assets[url_base] = found
+        return self._assets[url_base]
+
+    def _publish(self, url_base: str) -> LiveAssets:
+        legends = live_legends(self.layers)
+        files = {f"data_{lang}": (data_bundle(self.layers, legends, (lang,)), ".js") for lang in LANGS}
+        files |= {f"texts_{lang}": (texts_pack(self.layers, lang, legends[lang]), ".js") for lang in LANGS}
+        urls = publish(files, APP_STATIC_DIR, url_base)
+        links = published_links(APP_STATIC_DIR, url_base)
+        return LiveAssets(
+            links, {lang: urls[f"data_{lang}"] for lang in LANGS}, {lang: urls[f"texts_{lang}"] for lang in LANGS}
+        )
 
     @cached_property
     def gcj_html(self) -> str:
@@ -72,4 +114,4 @@ class AppData:
         return found
 
 
-__all__ = ["AppData"]
+__all__ = ["AppData", "LiveAssets"]

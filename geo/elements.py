@@ -20,13 +20,17 @@ from geo.i18n import LANGS, Lang, ui
 
 
 def script_json(value: Any) -> str:
-    """JSON safe inside a ``<script>`` element, valid both as JSON and as a JavaScript literal.
+    """JSON safe inside a ``<script>`` element and inside a folium template, valid both as JSON
+    and as a JavaScript literal.
 
-    ``</`` and ``<!--`` can occur only inside strings; they are escaped there so no value
-    can close the script or open a comment.
+    ``</`` and ``<!--`` can occur only inside strings; they are escaped there so no value can
+    close the script or open a comment. So are ``{{``, ``{%`` and ``{#``: branca parses each
+    element's rendered script again as a Jinja template, so a value such as ``{{ 7*7 }}`` would
+    otherwise be evaluated on the server (compact JSON never has them outside strings).
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    text = text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
+    return text.replace("{{", "{\\u007b").replace("{%", "{\\u0025").replace("{#", "{\\u0023")
 
 
 def map_name(element: MacroElement) -> str:

@@ -12,6 +12,7 @@ import base64
 import datetime as dt
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote
 
 from branca.element import Figure
 from folium.template import Template
@@ -26,8 +27,14 @@ from geo.popups import esc
 from geo.state import MapState
 from geo.timeline import in_year, projects_open, year_text
 
-_DATA_SCRIPT = re.compile(r'<script src="data:text/javascript;base64,([A-Za-z0-9+/=]+)"></script>')
-_DATA_STYLE = re.compile(r'<link rel="stylesheet" href="data:text/css;base64,([A-Za-z0-9+/=]+)"/>')
+_DATA_SCRIPT = re.compile(r'<script src="data:text/javascript;(base64|charset=utf-8),([^"]*)"></script>')
+_DATA_STYLE = re.compile(r'<link rel="stylesheet" href="data:text/css;(base64|charset=utf-8),([^"]*)"/>')
+
+
+def _decoded(match: re.Match[str]) -> str:
+    """The text a ``data:`` URI carries (base64 or percent-escaped UTF-8)."""
+    kind, body = match.group(1), match.group(2)
+    return base64.b64decode(body).decode("utf-8") if kind == "base64" else unquote(body)
 
 
 class InfoPanel(MapScript):
@@ -83,17 +90,17 @@ def info_html(
 def inline_assets(html: str) -> str:
     """Turn ``data:`` script and stylesheet links into inline ``<script>``/``<style>`` blocks.
 
-    Inline text is a third smaller than base64 and needs no URL handling at all.
+    Inline text needs no URL handling at all, and is smaller than either kind of URI.
     """
 
     def script(match: re.Match[str]) -> str:
-        code = base64.b64decode(match.group(1)).decode("utf-8")
+        code = _decoded(match)
         if "</script" in code.lower():
             raise ValueError("an asset contains '</script' and cannot be inlined")
         return f"<script>{code}</script>"
 
     def style(match: re.Match[str]) -> str:
-        css = base64.b64decode(match.group(1)).decode("utf-8")
+        css = _decoded(match)
         if "</style" in css.lower():
             raise ValueError("a stylesheet contains '</style' and cannot be inlined")
         return f"<style>{css}</style>"

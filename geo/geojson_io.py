@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import polyline
 import shapely
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -68,22 +69,12 @@ def dumps(features: Iterable[Mapping[str, Any]], *, name: str) -> str:
     return f'{head}, "features": [\n{body}\n]}}\n'
 
 
-def _delta(coords: list[list[float]]) -> list[int]:
-    """A coordinate sequence as flat integers: first pair in 1e-5°, then differences."""
-    out: list[int] = []
-    px = py = 0
-    for x, y, *_ in coords:
-        ix, iy = round(x * 10**DECIMALS), round(y * 10**DECIMALS)
-        out += [ix - px, iy - py]
-        px, py = ix, iy
-    return out
-
-
 def encode_geometry(geom: BaseGeometry) -> dict[str, Any]:
-    """A compact geometry for the browser: each coordinate sequence delta-encoded.
+    """A compact geometry for the browser: each coordinate sequence as an encoded polyline
+    (Google's algorithm, 1e-5°: the storage precision, so lossless).
 
-    Lossless at the storage precision; about half the bytes of plain GeoJSON.
-    ``yq.decodeGeometry`` in ``geo/static/yq.js`` restores plain GeoJSON.
+    A third of the bytes of plain GeoJSON, and a tenth less compressed than JSON integer deltas.
+    ``yq.decodeGeometry`` in ``geo/static/core.js`` restores plain GeoJSON.
     """
     raw = geometry_json(geom)
     assert raw is not None
@@ -93,25 +84,22 @@ def encode_geometry(geom: BaseGeometry) -> dict[str, Any]:
         return raw
 
     def walk(value: Any, level: int) -> Any:
-        return _delta(value) if level == 0 else [walk(v, level - 1) for v in value]
+        if level == 0:
+            return polyline.encode([(x, y) for x, y, *_ in value], DECIMALS, geojson=True)
+        return [walk(v, level - 1) for v in value]
 
-    return {"type": kind, "e": 1, "coordinates": walk(coords, depth)}
+    return {"type": kind, "p": 1, "coordinates": walk(coords, depth)}
 
 
 def decode_geometry(encoded: dict[str, Any]) -> dict[str, Any]:
     """Inverse of :func:`encode_geometry` (used by tests; the browser has its own)."""
-    if not encoded.get("e"):
+    if not encoded.get("p"):
         return encoded
     depth = SEQUENCE_DEPTH[encoded["type"]]
 
-    def undelta(flat: list[int]) -> list[list[float]]:
-        out, x, y = [], 0, 0
-        for i in range(0, len(flat), 2):
-            x, y = x + flat[i], y + flat[i + 1]
-            out.append([x / 10**DECIMALS, y / 10**DECIMALS])
-        return out
-
     def walk(value: Any, level: int) -> Any:
-        return undelta(value) if level == 0 else [walk(v, level - 1) for v in value]
+        if level == 0:
+            return [list(p) for p in polyline.decode(value, DECIMALS, geojson=True)]
+        return [walk(v, level - 1) for v in value]
 
     return {"type": encoded["type"], "coordinates": walk(encoded["coordinates"], depth)}

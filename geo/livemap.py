@@ -21,7 +21,7 @@ from typing import Any
 import folium
 
 from geo import geojson_io
-from geo.assets import data_uri
+from geo.assets import text_uri
 from geo.elements import Boot, DataScript, Legend, script_json
 from geo.gcj import to_gcj
 from geo.i18n import LANGS, Lang
@@ -42,13 +42,37 @@ def live_legends(layerset: LayerSet) -> dict[Lang, dict[str, Any]]:
     return {lang: legend_config(layerset, layerset.available, lang) for lang in LANGS}
 
 
-def data_bundle_uri(layerset: LayerSet, legends: Mapping[Lang, dict[str, Any]] | None = None) -> str:
-    """A script (as a data URI) that hands every layer's data, and the legends, to ``yq.load``:
-    streamlit-folium passes it on untouched, so no rerun rescans it."""
-    bundle: dict[str, Any] = {"data": {i: layer_data(layerset, i, LANGS) for i in layerset.available}}
+def data_bundle(
+    layerset: LayerSet, legends: Mapping[Lang, dict[str, Any]] | None = None, langs: tuple[Lang, ...] = LANGS
+) -> bytes:
+    """The script that hands every layer's data with the texts of `langs`, and the legends, to ``yq.load``."""
+    bundle: dict[str, Any] = {"data": {i: layer_data(layerset, i, langs) for i in layerset.available}}
     if legends is not None:
-        bundle["legends"] = dict(legends)
-    return data_uri(f"yq.load({script_json(bundle)});".encode(), "text/javascript")
+        bundle["legends"] = {lang: legends[lang] for lang in langs}
+    return f"yq.load({script_json(bundle)});".encode()
+
+
+def _texts_of(props: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
+    own = {k: v for k, v in props.items() if k.endswith(f"_{lang}") and k[:4] in ("_tip", "_pop", "_nm_")}
+    if "_var" in props:
+        own["_var"] = [_texts_of(v, lang) for v in props["_var"]]
+    return own
+
+
+def texts_pack(layerset: LayerSet, lang: Lang, legend: dict[str, Any]) -> bytes:
+    """The script that hands `lang`'s texts of every feature (in data order) and legend to
+    ``yq.loadTexts``: what a session whose data bundle has the other language loads on switching."""
+    layers = {
+        i: [_texts_of(f["properties"], lang) for f in layer_data(layerset, i, (lang,))["features"]]
+        for i in layerset.available
+    }
+    return f"yq.loadTexts({script_json({'lang': lang, 'layers': layers, 'legend': legend})});".encode()
+
+
+def data_bundle_uri(layerset: LayerSet, legends: Mapping[Lang, dict[str, Any]] | None = None) -> str:
+    """:func:`data_bundle` as a data URI, which streamlit-folium passes on untouched, so no rerun
+    rescans it (the dashboard serves it as a file instead when it can: geo.assets.publish)."""
+    return text_uri(data_bundle(layerset, legends), "text/javascript")
 
 
 def live_groups(
@@ -56,21 +80,23 @@ def live_groups(
     bundle_uri: str,
     *,
     own: Mapping[str, LayerPayload] | None = None,
+    lang: Lang = "zh",
 ) -> list[folium.FeatureGroup]:
     """Every available layer plus legend and boot, for streamlit-folium's ``feature_group_to_add``.
 
-    Depends only on the data: the same bytes on every rerun and in every language. The shared
+    Depends only on the data and the session's first language `lang` (whose texts the bundle
+    holds; the other language's come when asked for): the same bytes on every rerun. The shared
     layers' data is in the bundle; a session's own layers (`own`) carry theirs inline, and then
     the legends are built here (the bundle's know only the shared layers).
     """
     own = own or {}
     groups: list[folium.FeatureGroup] = [
-        layer_group(layerset, i, "zh", payload=own.get(i), data_ref=None if i in own else i)
+        layer_group(layerset, i, lang, payload=own.get(i), data_ref=None if i in own else i)
         for i in in_drawing_order(layerset, layerset.available)
     ]
     tail = folium.FeatureGroup(name="legend", control=False)
     DataScript(bundle_uri).add_to(tail)
-    Legend(live_legends(layerset) if own else None, "zh").add_to(tail)
+    Legend(live_legends(layerset) if own else None, lang).add_to(tail)
     accessibility(layerset).add_to(tail)
     Boot(drawn_crs="wgs84", relay=True).add_to(tail)  # every layer was just drawn from the stored WGS-84 data
     groups.append(tail)
@@ -115,4 +141,13 @@ def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> st
     return _frame("yq-gcj", data)
 
 
-__all__ = ["data_bundle_uri", "gcj_html", "live_groups", "live_legends", "live_payloads", "sync_html"]
+__all__ = [
+    "data_bundle",
+    "data_bundle_uri",
+    "gcj_html",
+    "live_groups",
+    "live_legends",
+    "live_payloads",
+    "sync_html",
+    "texts_pack",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import folium
 
-from geo.assets import make_offline
+from geo.assets import Links, make_offline
 from geo.basemaps import Basemap, Crs
 from geo.elements import Boot, CatalogGeoJson, CatalogGroup, Controls, Legend
 from geo.i18n import Lang
@@ -31,10 +31,16 @@ DEFAULT_CENTER: tuple[float, float] = (28.2, 107.4)
 DEFAULT_ZOOM = 7
 
 
-def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAULT_ZOOM) -> folium.Map:
+def base_map(
+    *,
+    center: tuple[float, float] = DEFAULT_CENTER,
+    zoom: int = DEFAULT_ZOOM,
+    assets: tuple[Links, Links] | None = None,
+) -> folium.Map:
     """The offline map without layers: no tiles, local assets, scale, full screen, measure.
 
-    It depends on nothing the user changes, so the dashboard's map is never remounted.
+    `assets` are the script and stylesheet links (default: data URIs, for a file that carries
+    them). It depends on nothing the user changes, so the dashboard's map is never remounted.
     """
     m = folium.Map(
         location=list(center),
@@ -45,7 +51,7 @@ def base_map(*, center: tuple[float, float] = DEFAULT_CENTER, zoom: int = DEFAUL
         min_zoom=4,
         max_zoom=16,
     )
-    make_offline(m)
+    make_offline(m, assets)
     Controls().add_to(m)
     return m
 

@@ -18,18 +18,27 @@ from geo.layers import LayerSet
 from geo.search import Hit
 from geo.state import FeatureKey, MapState
 from geo.timeline import Year, current_year
+from geo.urlstate import share_link
 from geo.views import View
 
 
-def widget_values(state: MapState, layerset: LayerSet) -> dict[str, Any]:
+def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> dict[str, Any]:
     """Every widget's value, by key, set from the state before it is drawn (one source of truth).
-    Pickers that show translated labels are keyed per language: Streamlit keys them by label."""
+    Pickers that show translated labels are keyed per language: Streamlit keys them by label.
+    The share-link box shows the link that reopens the state on `page_url`."""
     values: dict[str, Any] = {f"show_{i}": i in state.visible for i in layerset.catalog.layer_ids}
     values.update(present_toggle=state.present, lang_choice=state.lang, labels_toggle=state.labels)
     values[f"basemap_choice_{state.lang}"] = state.basemap
     values[f"view_pick_{state.lang}"] = state.view_id
     values[f"year_pick_{state.lang}"] = current_year() if state.year is None else state.year
+    values["share_link"] = share_link(page_url, state)
     return values
+
+
+def asset_base(static_serving: bool, base_url_path: str) -> str | None:
+    """Where the page finds files Streamlit serves from static/ ("" at the root, "/map" under
+    ``server.baseUrlPath = "map"``), or None when it does not serve them."""
+    return ("/" + base_url_path.strip("/")).rstrip("/") if static_serving else None
 
 
 def year_label(lang: Lang) -> Callable[[Year], str]:
@@ -81,6 +90,7 @@ def download_name(state: MapState, ending: str, when: dt.date) -> str:
 
 
 __all__ = [
+    "asset_base",
     "basemap_label",
     "download_name",
     "hit_labels",

@@ -12,26 +12,33 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Error as PlaywrightError
 
 from geo import state as ms
 from geo.catalog import load_catalog as _load_catalog
 from geo.export import export_html
 from geo.views import load_views
-from geo.views import load_views as _load_views
 from tests.browser import map_frame, painted, wait_for
 
-N_VIEWS = len(_load_views(_load_catalog()))  # presentation steps: one per preset view
+N_VIEWS = len(load_views(_load_catalog()))  # presentation steps: one per preset view
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
 AXE = Axe().axe_script
 
 
-def _audit(page) -> list[str]:
-    """Violations of serious or critical impact, over the page and all its frames."""
-    for frame in page.frames:
-        frame.evaluate(AXE)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: true})")
+def _audit(page, tries: int = 3) -> list[str]:
+    """Violations of serious or critical impact, over the page and all its frames. A state frame
+    replaced by a rerun during the audit (its document is gone) means auditing again."""
+    try:
+        for frame in page.frames:
+            frame.evaluate(AXE)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: true})")
+    except PlaywrightError as exc:
+        if tries <= 1 or "context was destroyed" not in str(exc):
+            raise
+        page.wait_for_timeout(1000)
+        return _audit(page, tries - 1)
     return [
         f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
         for v in result["violations"]

@@ -6,19 +6,19 @@ import base64
 import json
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.catalog import load_catalog
-from geo.catalog import load_catalog as _load_catalog
 from geo.views import load_views
-from geo.views import load_views as _load_views
 from tests.helpers import elements
 
-N_VIEWS = len(_load_views(_load_catalog()))  # presentation steps: one per preset view
+N_VIEWS = len(load_views(load_catalog()))  # presentation steps: one per preset view
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+ROOT = Path(APP).parent
 
 
 def _map_args(at: AppTest) -> dict:
@@ -50,17 +50,22 @@ def _registered_layers(args: dict) -> list[str]:
     return re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', args["feature_group"])
 
 
+def _script_of(link: str) -> str:
+    """The text a script link loads: a data URI's, or a file the app serves from static/."""
+    if link.startswith("data:"):
+        head, body = link.split(",", 1)
+        return base64.b64decode(body).decode("utf-8") if head.endswith(";base64") else unquote(body)
+    assert link.startswith("/app/static/yq/"), link
+    return (ROOT / "static" / "yq" / link.rsplit("/", 1)[1]).read_text(encoding="utf-8")
+
+
 def _legend_entries(args: dict, lang: str = "zh") -> list[str]:
     """The legend's layers: inline in the overlays, or in the data script when shared."""
     match = re.search(r'yq\.legend\(map_div, (\{.*?\}|yq\.legendData), "zh"\);', args["feature_group"], re.S)
     assert match, "no legend in the overlays"
     text = match.group(1)
     if text == "yq.legendData":
-        script = next(
-            base64.b64decode(link.split(",", 1)[1]).decode("utf-8")
-            for link in args["js_links"]
-            if base64.b64decode(link.split(",", 1)[1])[:8] == b"yq.load("
-        )
+        script = next(s for s in map(_script_of, args["js_links"]) if s.startswith("yq.load("))
         return list(json.loads(script[len("yq.load(") : -2])["legends"][lang]["entries"])
     return list(json.loads(text)[lang]["entries"])
 
@@ -80,8 +85,8 @@ def test_app_runs_and_shows_the_default_layers(app):
     assert sorted(_registered_layers(args)) == sorted(load_catalog().layer_ids)
     assert sorted(_legend_entries(args)) == sorted(load_catalog().layer_ids)
     assert _sync_state(app)["visible"] == list(load_catalog().default_visible())
-    # only local assets: Leaflet and our controls as data URIs
-    assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
+    # only local assets: Leaflet, our controls and the data, as files this app serves (or data URIs)
+    assert all(_script_of(link) for link in args["js_links"] + args["css_links"])
     figures = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", _html(app)))
     assert figures["已确认单位 / 方案总数"] == "17 / 25"
 

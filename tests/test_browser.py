@@ -234,6 +234,10 @@ def test_gcj_basemap_shifts_overlays_in_place_and_keeps_the_view(chromium, dashb
     frame.evaluate("window.map.__probe = 'same map'; window.map.setView([28.8, 106.8], 9, {animate: false})")
     view = frame.evaluate("[map.getCenter().lat, map.getCenter().lng, map.getZoom()]")
     wgs = frame.evaluate(QIJIANG_VERTEX)
+    # the browser decoded the encoded polyline back to the stored coordinates
+    stored = layerset.frame("scope_yanxian").set_index("id").geometry["500110"]
+    first = (stored.geoms[0] if hasattr(stored, "geoms") else stored).exterior.coords[0]
+    assert wgs == pytest.approx([first[1], first[0]], abs=1e-9)
 
     page.locator('[data-testid="stSelectbox"]').filter(has_text="底图").click()
     page.get_by_role("option", name="高德地图", exact=True).click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from geo.catalog import load_catalog
 from geo.export import export_html
 from geo.state import MapState
-from tests.helpers import EXTERNAL_ASSET, XSS_IMG, embedded_state, hostile_geojson
+from tests.helpers import EXTERNAL_ASSET, XSS_IMG, embedded_state, exported_layers, hostile_geojson
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_MB = 1_000_000
@@ -106,6 +107,30 @@ def test_cli_extra_layer_is_escaped_in_the_export(tmp_path):
     assert XSS_IMG not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=" in html
     assert "My layer: hostile.geojson" in html
+
+
+def test_template_syntax_in_a_users_file_is_never_evaluated(tmp_path):
+    """branca parses rendered scripts again as Jinja: a value must stay text, not run on the server."""
+    template = "{{ 7*7 }}{% if true %}ran{% endif %}{# hidden #}"
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"name": template},
+                "geometry": {"type": "Point", "coordinates": [107, 28]},
+            }
+        ],
+    }
+    path = tmp_path / "{{ 6*7 }}.geojson"  # the file name becomes the layer's title
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out = tmp_path / "m.html"
+    result = _cli("export", str(out), "--layers", "rail", "--extra-layer", str(path))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    shown = json.dumps(exported_layers(html), ensure_ascii=False)  # the strings as the browser reads them
+    assert template in shown  # the tooltip shows it as written
+    assert "My layer: 42" not in html and "My layer: {\\u007b 6*7 }}.geojson" in html
 
 
 @pytest.mark.parametrize("view", ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks"])

@@ -47,7 +47,7 @@ def test_rendered_map_loads_nothing_from_other_hosts(layerset):
     html = build_map(layerset, MapState(visible=layerset.catalog.layer_ids)).get_root().render()
     assert not EXTERNAL_ASSET.search(html)
     assert "cdn.jsdelivr" not in html and "code.jquery" not in html and "cdnjs" not in html
-    assert 'src="data:text/javascript;base64,' in html  # Leaflet itself, from the installed package
+    assert 'src="data:text/javascript;charset=utf-8,' in html  # Leaflet itself, from the installed package
 
 
 def test_legend_and_tooltips_follow_the_language(layerset):

@@ -9,8 +9,9 @@
   var yq = window.yq;
 
   /* Switch every tooltip and the legend to `lang`. */
-  function setLang(map, lang) {
+  function setLang(map, lang, texts) {
     if (!lang || lang === yq.lang) { return; }
+    if (yq.hasTexts && !yq.hasTexts(lang, texts && texts[lang])) { return; }  // applied again once loaded
     yq.lang = lang;
     Object.keys(yq.groups).forEach(function (id) {
       yq.groups[id].eachLayer(function (layer) {
@@ -166,7 +167,7 @@
     var map = yq.map;
     if (!state || !map) { return false; }
     var animate = !opts || opts.animate !== false;
-    setLang(map, state.lang);
+    setLang(map, state.lang, state.texts);
     setTiles(map, state.basemap || null);
     var crs = state.crs || "wgs84";
     var stamp = yq.gcjStamp();

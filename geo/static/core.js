@@ -14,10 +14,13 @@
     return group;
   };
 
-  /* Data the page carries as JSON: {data: {layerId: FeatureCollection}, legends: {...}}. */
+  /* Data the page carries as JSON: {data: {layerId: FeatureCollection}, legends: {lang: ...}};
+   * the languages whose texts it holds are those of its legends. */
   yq.load = function (bundle) {
     Object.keys(bundle.data || {}).forEach(function (id) { yq.data[id] = bundle.data[id]; });
     if (bundle.legends) { yq.legendData = bundle.legends; }
+    yq.textLangs = yq.textLangs || {};
+    Object.keys(bundle.legends || {}).forEach(function (lang) { yq.textLangs[lang] = true; });
   };
 
   /* A feature was clicked: tell the dashboard which one (its layer and id, not a position to
@@ -42,22 +45,33 @@
     return out;
   };
 
-  /* Geometry delta-encoded by geo.geojson_io.encode_geometry: nesting depth of the
-   * coordinate sequences per type (the same table as geojson_io.SEQUENCE_DEPTH). */
+  /* Geometry from geo.geojson_io.encode_geometry: each coordinate sequence an encoded polyline
+   * (Google's algorithm, 1e-5°, latitude first). yq.DEPTH: nesting depth of the sequences per
+   * type (the same table as geojson_io.SEQUENCE_DEPTH). */
   yq.DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };
-  function undelta(flat) {
-    var out = [], x = 0, y = 0;
-    for (var i = 0; i < flat.length; i += 2) {
-      x += flat[i]; y += flat[i + 1];
-      out.push([x / 1e5, y / 1e5]);
+  function unpolyline(text) {
+    var out = [], index = 0, lat = 0, lng = 0;
+    function next() {
+      var result = 0, shift = 0, byte;
+      do {
+        byte = text.charCodeAt(index++) - 63;
+        result |= (byte & 0x1f) << shift;
+        shift += 5;
+      } while (byte >= 0x20);
+      return result & 1 ? ~(result >> 1) : result >> 1;
+    }
+    while (index < text.length) {
+      lat += next();
+      lng += next();
+      out.push([lng / 1e5, lat / 1e5]);
     }
     return out;
   }
   function walk(value, level) {
-    return level === 0 ? undelta(value) : value.map(function (v) { return walk(v, level - 1); });
+    return level === 0 ? unpolyline(value) : value.map(function (v) { return walk(v, level - 1); });
   }
   yq.decodeGeometry = function (g) {
-    if (!g || !g.e) { return g; }
+    if (!g || !g.p) { return g; }
     return { type: g.type, coordinates: walk(g.coordinates, yq.DEPTH[g.type]) };
   };
   function decodeAll(data) {

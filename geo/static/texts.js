@@ -1,0 +1,43 @@
+/* The 渝黔 map in the browser: the other language, loaded when first asked for. The dashboard's
+ * data bundle carries the texts of the session's first language only; switching loads the other
+ * one's pack once (a published file, geo/appdata.py), merges it into the drawn features (hover
+ * and click HTML, names, year variants, legend; all escaped in Python) and applies the state again. */
+(function () {
+  "use strict";
+  var yq = window.yq;
+  yq.textLangs = yq.textLangs || {};
+  var loading = {};
+
+  /* pack = {lang, layers: {layerId: [texts per feature, in data order; _var: texts per variant]}, legend} */
+  yq.loadTexts = function (pack) {
+    Object.keys(pack.layers || {}).forEach(function (id) {
+      var data = yq.data[id];
+      if (!data) { return; }
+      pack.layers[id].forEach(function (texts, i) {
+        var p = data.features[i] && data.features[i].properties;
+        if (!p) { return; }
+        Object.keys(texts).forEach(function (k) {
+          if (k !== "_var") { p[k] = texts[k]; return; }
+          texts._var.forEach(function (v, j) { Object.keys(v).forEach(function (kk) { p._var[j][kk] = v[kk]; }); });
+        });
+      });
+    });
+    if (pack.legend) { yq.legendData = yq.legendData || {}; yq.legendData[pack.lang] = pack.legend; }
+    yq.textLangs[pack.lang] = true;
+    yq.yearKey = null;  // features that change with the year take their texts from the variants again
+  };
+
+  /* Whether `lang`'s texts are here; if not, load them from `url` and apply the state again. */
+  yq.hasTexts = function (lang, url) {
+    if (yq.textLangs[lang] || !url) { return true; }  // no url: every language came with the data
+    if (!loading[lang]) {
+      loading[lang] = true;
+      var script = document.createElement("script");
+      script.src = url;
+      script.onload = function () { if (yq.sync) { yq.sync(); } };
+      script.onerror = function () { loading[lang] = false; console.error("yq: cannot load the texts of " + lang); };
+      document.head.appendChild(script);
+    }
+    return false;
+  };
+})();
