@@ -1,0 +1,168 @@
+"""Many viewers: deploy/serve runs replicas behind Debian's nginx (issue 15).
+
+Sessions spread over the replicas by a cookie and stay on theirs (uploads included); when a
+replica dies, its pages reconnect through nginx to another one and come back to the same map,
+because the link carries the state; Ctrl-C/SIGTERM stops everything.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.browser import _free_port, map_frame, painted, wait_for
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+LOG = re.compile(r'"(?:GET|POST|PUT|HEAD) (\S+) [^"]*" (\d+) (\d+) replica=(\S+) sticky=(\S+)')
+# what decides the map a page shows, read from the state the page last applied
+MAP_STATE = """(() => { const s = window.parent.yqState || {};
+  return {lang: s.lang, visible: s.visible, selection: s.selection && s.selection.key,
+          year: s.year && s.year.key, basemap: s.basemap && s.basemap.key, present: s.present}; })()"""
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("nginx is missing: .ci/run installs Debian's nginx")
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    _nginx()
+    run_dir = tmp_path_factory.mktemp("serve")
+    port = _free_port()
+    command = [str(ROOT / "deploy" / "serve"), "--replicas", "2", "--port", str(port), "--host", "127.0.0.1"]
+    process = subprocess.Popen(
+        [*command, "--run-dir", str(run_dir), "--no-restart"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(process.stdout or []), daemon=True).start()
+    deadline = time.monotonic() + 120
+    while not any("serving http" in line for line in output):
+        assert process.poll() is None, "".join(output)
+        assert time.monotonic() < deadline, "deploy/serve did not start: " + "".join(output)
+        time.sleep(0.2)
+    yield f"http://127.0.0.1:{port}", run_dir, process, output
+    if process.poll() is None:
+        process.kill()
+
+
+def _log(run_dir: Path) -> list[tuple[str, str, str]]:
+    """(path, replica, sticky id) of every proxied request so far."""
+    lines = (run_dir / "access.log").read_text(encoding="utf-8").splitlines()
+    return [(m.group(1), m.group(4), m.group(5)) for line in lines if (m := LOG.search(line)) and m.group(4) != "-"]
+
+
+def _cookie(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == "yq_replica")
+
+
+def _replica_of(url: str, run_dir: Path, sticky: str) -> str:
+    """The replica nginx sends a browser to now (a websocket is logged only when it closes, so ask
+    with its cookie and read where that request went)."""
+    request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
+    urllib.request.urlopen(request).close()
+    return [replica for _path, replica, s in _log(run_dir) if s == sticky][-1]
+
+
+def _open(chromium, url: str, query: str = ""):
+    """A browser of its own (its own cookie) showing `query`; and the websockets it opens."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    sockets: list = []
+    page.on("websocket", lambda ws: sockets.append(ws))
+    page.goto(url + "/" + query)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 50, what="the map painted", timeout=60)
+    return context, page, sockets
+
+
+def test_first_visits_spread_over_both_replicas_and_each_browser_sticks_to_one(served):
+    url, run_dir, _, _ = served
+    cookies = []
+    for _ in range(40):  # no cookie: a new id each time, hashed onto the replicas
+        with urllib.request.urlopen(url + "/") as reply:
+            cookies.append(re.search(r"yq_replica=(\w+)", reply.headers["Set-Cookie"]).group(1))
+    for sticky in cookies[:10]:  # with its cookie, a browser always reaches the same replica
+        for _ in range(3):
+            request = urllib.request.Request(url + "/", headers={"Cookie": f"yq_replica={sticky}"})
+            urllib.request.urlopen(request).close()
+    by_cookie: dict[str, set[str]] = defaultdict(set)
+    for _path, replica, sticky in _log(run_dir):
+        if sticky in cookies:
+            by_cookie[sticky].add(replica)
+    assert all(len(replicas) == 1 for replicas in by_cookie.values()), by_cookie
+    assert len(set().union(*by_cookie.values())) == 2  # an office behind one address still spreads
+
+
+def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(served, chromium, tmp_path):
+    url, run_dir, _, _ = served
+    queries = ["?view=core&lang=en&year=2019&sel=scope_yanxian/500110", "?layers=rail,counties&basemap=offline", ""]
+    pages = [_open(chromium, url, q) for q in queries]
+
+    # an upload goes to the replica that holds the session (it would be refused anywhere else)
+    context, page, _ = pages[1]
+    sticky = _cookie(context)
+    layer = tmp_path / "plots.geojson"
+    point = {
+        "type": "Feature",
+        "properties": {"name": "地块 1"},
+        "geometry": {"type": "Point", "coordinates": [107, 28]},
+    }
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [point]}), encoding="utf-8")
+    page.get_by_text("添加我的图层").click()
+    page.get_by_text("上传文件").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(layer))
+    page.get_by_role("button", name="添加图层").click()
+    page.get_by_text("plots.geojson").first.wait_for(timeout=30_000)
+    uploads = {r for path, r, s in _log(run_dir) if s == sticky and path.startswith("/_stcore/upload_file")}
+    assert uploads == {_replica_of(url, run_dir, sticky)}
+
+    # kill the replica of the first page: it reconnects through nginx to the other and shows the same map
+    context, page, sockets = pages[0]
+    sticky = _cookie(context)
+    before_state, before_url = map_frame(page).evaluate(MAP_STATE), page.url
+    assert before_state["lang"] == "en" and before_state["year"] == "2019" and before_state["selection"]
+    dead = _replica_of(url, run_dir, sticky)
+    pids = {int(port): pid for port, pid in json.loads((run_dir / "replicas.json").read_text()).items()}
+    os.kill(pids[int(dead.rsplit(":", 1)[1])], signal.SIGKILL)
+    opened = len(sockets)
+    wait_for(page, lambda: len(sockets) > opened, what="a new websocket", timeout=90)
+    frame = map_frame(page)
+    same = lambda: painted(frame) > 50 and frame.evaluate(MAP_STATE) == before_state  # noqa: E731
+    wait_for(page, same, what="the same map from the other replica", timeout=90)
+    assert page.url == before_url
+    assert _replica_of(url, run_dir, sticky) != dead
+    for context, _, _ in pages:
+        context.close()
+
+
+def test_sigterm_stops_nginx_and_every_replica(served):
+    url, run_dir, process, output = served
+    port = int(url.rsplit(":", 1)[1])
+    pids = [int(pid) for pid in json.loads((run_dir / "replicas.json").read_text()).values()]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=60) == 0, "".join(output)
+    for pid in pids:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+    with pytest.raises(OSError), socket.create_connection(("127.0.0.1", port), timeout=2):
+        pass
