@@ -14,18 +14,12 @@ from __future__ import annotations
 import argparse
 import base64
 import collections
-import contextlib
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-from bench.common import ROOT, chromium, machine, median
+from bench.common import chromium, machine, median
+from bench.serving import served
 from tests.browser import map_frame, painted, wait_for
 
 LOG_LINE = re.compile(r'"(?:GET|POST|HEAD) (\S+) [^"]*" (\d+) (\d+) replica=(\S+) sticky=(\S+)')
@@ -45,34 +39,6 @@ def kind(path: str) -> str:
     if path.startswith("/_stcore/") or path.startswith("/media/"):
         return "streamlit other"
     return "page"
-
-
-@contextlib.contextmanager
-def served(replicas: int = 1) -> Iterator[tuple[str, Path, list[int]]]:
-    """deploy/serve on a free port: (url, run dir, replica ports)."""
-    from tests.browser import _free_port
-
-    run_dir = Path(tempfile.mkdtemp(prefix="yq-bench-serve-"))
-    port = _free_port()
-    command = [str(ROOT / "deploy" / "serve"), "--replicas", str(replicas), "--port", str(port)]
-    command += ["--host", "127.0.0.1", "--run-dir", str(run_dir), "--no-restart"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "serving http" in line:
-                break
-            if process.poll() is not None:
-                raise RuntimeError("deploy/serve did not start")
-        ports = [int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+)", (run_dir / "nginx.conf").read_text())]
-        url = f"http://127.0.0.1:{port}/"
-        with urllib.request.urlopen(url + "_stcore/health", timeout=10) as reply:
-            assert reply.status == 200
-        yield url, run_dir, ports
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=30)
-        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def wire_from_log(run_dir: Path, skip: int) -> tuple[dict[str, int], int]:

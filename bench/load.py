@@ -1,23 +1,30 @@
-"""Load check: N browser sessions at once against one dashboard server.
+"""Load check: N browser sessions at once against one dashboard server, or replicas behind nginx.
 
-    python -m bench.load [--sessions 10] [--seconds 60]
+    python -m bench.load [--sessions 10] [--seconds 60] [--replicas N]
 
-Each session (its own Chromium page, so its own Streamlit session) loops: toggle a layer and
-wait for the map to show it, switch language every few steps, export every few steps and
-check the file. Reports actions, errors, every export's validity, and the server's memory
-over time. Traffic goes to 127.0.0.1 only; the loops stop by themselves.
+Each session (its own Chromium context, so its own cookie and Streamlit session) loops: toggle a
+layer and wait for the map to show it, switch language every few steps, export every few steps
+and check the file; every fifth session uploads a layer of its own once. With ``--replicas N``
+the sessions go through nginx (deploy/serve) to N replicas. Reports actions, errors, every
+export's validity, and the memory of each server process over time. Traffic goes to 127.0.0.1
+only; the loops stop by themselves.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
 import random
 import shutil
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from bench.common import ROOT, machine, rss_kb
+from bench.serving import replica_pids, served
 from tests.browser import CHROMIUM_ARGS, streamlit_process
 
 TOGGLES = ("铁路", "车站", "一核：核心区", "高速公路", "合作配对")
@@ -45,6 +52,22 @@ async def _idle(page) -> None:
     await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
 
 
+async def _upload(page, seed: int) -> None:
+    """Add a small layer of one's own through the upload panel (it must reach this session's replica)."""
+    path = Path(tempfile.mkdtemp()) / f"plots-{seed}.geojson"
+    feature = {
+        "type": "Feature",
+        "properties": {"name": f"地块 {seed}"},
+        "geometry": {"type": "Point", "coordinates": [107, 28]},
+    }
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}), encoding="utf-8")
+    await page.get_by_text("添加我的图层").click()
+    await page.get_by_text("上传文件").click()
+    await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    await page.get_by_role("button", name="添加图层").click()
+    await page.get_by_text(path.name).first.wait_for(timeout=30_000)
+
+
 async def _session(browser, url: str, seconds: float, seed: int, stats: dict) -> None:
     rng = random.Random(seed)
     page = await browser.new_page(viewport={"width": 1400, "height": 900})
@@ -59,12 +82,15 @@ async def _session(browser, url: str, seconds: float, seed: int, stats: dict) ->
         step += 1
         try:
             await _idle(page)
-            if step % 7 == 0:
+            if step == 2 and seed % 5 == 0:
+                await _upload(page, seed)
+                stats["uploads"] += 1
+            elif step % 7 == 0:
                 english = not english
                 await page.get_by_text("English" if english else "中文", exact=True).first.click()
                 title = "Legend" if english else "图例"
                 await frame.wait_for_function(
-                    f"document.querySelector('.yq-legend-title').textContent === {title!r}", timeout=30_000
+                    f"document.querySelector('.yq-legend-title').textContent.startsWith({title!r})", timeout=30_000
                 )
                 stats["language"] += 1
             elif step % 5 == 0:
@@ -107,40 +133,58 @@ async def _session(browser, url: str, seconds: float, seed: int, stats: dict) ->
     await page.close()
 
 
-async def _run(sessions: int, seconds: float) -> None:
+@contextlib.contextmanager
+def _servers(replicas: int) -> Iterator[tuple[str, list[int]]]:
+    """(url, server pids): one Streamlit process, or `replicas` behind nginx."""
+    if replicas:
+        with served(replicas) as (url, run_dir, _):
+            yield url.rstrip("/"), replica_pids(run_dir)
+    else:
+        with streamlit_process(ROOT) as (url, proc):
+            yield url, [proc.pid]
+
+
+async def _run(sessions: int, seconds: float, replicas: int) -> None:
     from playwright.async_api import async_playwright
 
     executable = shutil.which("chromium")
     if executable is None:
         raise SystemExit("Debian's chromium is not installed: apt-get install -y chromium")
-    stats = {"ready": 0, "toggles": 0, "language": 0, "exports": 0, "exports_valid": 0, "errors": []}
-    memory: list[tuple[float, int]] = []
-    with streamlit_process(ROOT) as (url, proc):
+    stats = {"ready": 0, "toggles": 0, "language": 0, "exports": 0, "exports_valid": 0, "uploads": 0, "errors": []}
+    memory: list[tuple[float, list[int]]] = []
+    with _servers(replicas) as (url, pids):
+        idle = [rss_kb(pid) for pid in pids]
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             start = time.monotonic()
 
             async def sample() -> None:
                 while True:
-                    memory.append((time.monotonic() - start, rss_kb(proc.pid)))
+                    memory.append((time.monotonic() - start, [rss_kb(pid) for pid in pids]))
                     await asyncio.sleep(5)
 
             sampler = asyncio.create_task(sample())
             await asyncio.gather(*(_session(browser, url, seconds, i, stats) for i in range(sessions)))
             sampler.cancel()
-            memory.append((time.monotonic() - start, rss_kb(proc.pid)))
+            memory.append((time.monotonic() - start, [rss_kb(pid) for pid in pids]))
             await browser.close()
-    print(f"### Load: {sessions} sessions for {seconds:.0f} s\n")
+    where = f"through nginx to {replicas} replicas" if replicas else "one Streamlit process"
+    print(f"### Load: {sessions} sessions for {seconds:.0f} s, {where}\n")
     print(f"Machine: {machine()}.\n")
     print("| figure | value |\n|---|---|")
     print(f"| sessions that loaded the map | {stats['ready']} / {sessions} |")
     print(f"| layer toggles completed | {stats['toggles']} |")
     print(f"| language switches completed | {stats['language']} |")
     print(f"| exports (valid / made) | {stats['exports_valid']} / {stats['exports']} |")
+    print(f"| uploads of a layer of one's own | {stats['uploads']} |")
     print(f"| errors | {len(stats['errors'])} |")
-    first, peak, last = memory[0][1], max(m for _, m in memory), memory[-1][1]
-    print(f"| server RSS first / peak / last (MB) | {first / 1024:.0f} / {peak / 1024:.0f} / {last / 1024:.0f} |")
-    print("\nServer RSS every 5 s (MB): " + ", ".join(f"{m / 1024:.0f}" for _, m in memory))
+    for i in range(len(pids)):
+        peak, last = max(m[i] for _, m in memory), memory[-1][1][i]
+        figures = " / ".join(f"{kb / 1024:.0f}" for kb in (idle[i], peak, last))
+        print(f"| server {i + 1} RSS idle / peak / last (MB) | {figures} |")
+    grown = max(sum(m) for _, m in memory) - sum(idle)
+    print(f"| memory per session (peak over idle, all servers / sessions) | {grown / 1024 / sessions:.0f} MB |")
+    print("\nRSS every 5 s (MB, per server): " + ", ".join("/".join(f"{x / 1024:.0f}" for x in m) for _, m in memory))
     for error in stats["errors"][:20]:
         print(f"- {error}")
 
@@ -149,8 +193,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--replicas", type=int, default=0, help="through nginx to N replicas (deploy/serve)")
     args = parser.parse_args()
-    asyncio.run(_run(args.sessions, args.seconds))
+    asyncio.run(_run(args.sessions, args.seconds, args.replicas))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from geo.paths import STATIC_DIR
 # The browser code of the map, in load order (core first: the others add to its `yq`).
 MAP_SCRIPTS = (
     "core.js",
+    "big.js",
     "legend.js",
     "labels.js",
     "time.js",

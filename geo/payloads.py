@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo import geojson_io, labels, timeline
 from geo.basemaps import Basemap, Crs
+from geo.biglayer import BIG_LAYER, big_payload
 from geo.camera import Camera
 from geo.catalog import Catalog, LayerSpec
 from geo.elements import Accessibility, script_json
@@ -29,6 +30,8 @@ from geo.views import View
 # The whole zone, from 两江新区 to 贵安新区 and 秀山 ((south, west), (north, east)): the first view.
 ZONE_BOUNDS = ((26.3, 105.6), (30.0, 109.3))
 HIGHLIGHT = {"color": "#ffd300", "weight": 6, "opacity": 1.0, "fillOpacity": 0.15, "fillColor": "#ffd300"}
+# From this size (characters) a layer's data goes to the browser as a string for JSON.parse.
+PARSE_AS_JSON = 1_000_000
 _GEOMETRY_RANK = {"polygon": 0, "line": 1, "point": 2}
 CRS_NOTE = {
     "wgs84": Text("坐标系：WGS-84", "Coordinates: WGS-84"),
@@ -72,6 +75,8 @@ def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs:
     catalog = layerset.catalog
     located = [(p, g) for p, g in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True)]
     located = [(p, g) for p, g in located if g is not None]  # unlocated: listed in tables and details, not drawn
+    if len(located) >= BIG_LAYER:  # one canvas, compact escaped values (geo/biglayer.py)
+        return big_payload(catalog, spec, [(p, _drawn(g, crs)) for p, g in located], langs)
     # the order in which the browser tries to place names of the same rank: biggest first
     by_size = sorted(range(len(located)), key=lambda i: -labels.size(located[i][1]))
     label_order = {index: order for order, index in enumerate(by_size)}
@@ -149,7 +154,10 @@ def layer_payload(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...], cr
     """Serialise one layer for the browser, shifted to GCJ-02 when drawn on GCJ-02 tiles
     (stored data stays WGS-84)."""
     spec = layerset.catalog.layer(layer_id)
-    return LayerPayload(script_json(_features(layerset, spec, langs, crs)), script_json(_options(spec, langs[0])))
+    data = script_json(_features(layerset, spec, langs, crs))
+    if len(data) > PARSE_AS_JSON:  # a big literal takes V8 seconds to compile; a string and JSON.parse, milliseconds
+        data = f"JSON.parse({script_json(data)})"
+    return LayerPayload(data, script_json(_options(spec, langs[0])))
 
 
 def legend_config(layerset: LayerSet, layer_ids: Iterable[str], lang: Lang) -> dict[str, Any]:

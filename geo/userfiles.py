@@ -40,7 +40,7 @@ class Limits:
     max_bytes: int = 50 * 1024 * 1024
     max_unzipped_bytes: int = 200 * 1024 * 1024
     max_features: int = 50_000
-    max_vertices: int = 500_000  # more makes a slow map in any browser; simplify first
+    max_vertices: int = 2_000_000  # layers of thousands of features go on one canvas (geo/biglayer.py)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Limits:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -159,3 +160,31 @@ def map_frame(page):
 def painted(frame) -> int:
     """Number of interactive features Leaflet has drawn."""
     return int(frame.evaluate("document.querySelectorAll('path.leaflet-interactive').length"))
+
+
+# --- deploy/serve: which replica serves a browser, read from nginx's access log -----------------
+ACCESS_LOG = re.compile(r'"(?:GET|POST|PUT|HEAD) (\S+) [^"]*" (\d+) (\d+) replica=(\S+) sticky=(\S+)')
+# what decides the map a page shows, read from the state the page last applied
+SHOWN_STATE = """(() => { const s = window.parent.yqState || {};
+  return {lang: s.lang, visible: s.visible, selection: s.selection && s.selection.key,
+          year: s.year && s.year.key, basemap: s.basemap && s.basemap.key, present: s.present}; })()"""
+
+
+def access_log(run_dir: Path) -> list[tuple[str, str, str]]:
+    """(path, replica, sticky id) of every proxied request so far."""
+    lines = (run_dir / "access.log").read_text(encoding="utf-8").splitlines()
+    return [
+        (m.group(1), m.group(4), m.group(5)) for line in lines if (m := ACCESS_LOG.search(line)) and m.group(4) != "-"
+    ]
+
+
+def sticky_cookie(context) -> str:
+    return next(c["value"] for c in context.cookies() if c["name"] == "yq_replica")
+
+
+def replica_of(url: str, run_dir: Path, sticky: str) -> str:
+    """The replica nginx sends a browser to now (a websocket is logged only when it closes, so ask
+    with its cookie and read where that request went)."""
+    request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
+    urllib.request.urlopen(request).close()
+    return [replica for _path, replica, s in access_log(run_dir) if s == sticky][-1]

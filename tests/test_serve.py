@@ -22,15 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import _free_port, map_frame, painted, wait_for
+from tests.browser import SHOWN_STATE, _free_port, access_log, map_frame, painted, replica_of, sticky_cookie, wait_for
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
-LOG = re.compile(r'"(?:GET|POST|PUT|HEAD) (\S+) [^"]*" (\d+) (\d+) replica=(\S+) sticky=(\S+)')
-# what decides the map a page shows, read from the state the page last applied
-MAP_STATE = """(() => { const s = window.parent.yqState || {};
-  return {lang: s.lang, visible: s.visible, selection: s.selection && s.selection.key,
-          year: s.year && s.year.key, basemap: s.basemap && s.basemap.key, present: s.present}; })()"""
 
 
 def _nginx() -> str:
@@ -66,24 +61,6 @@ def served(tmp_path_factory):
         process.kill()
 
 
-def _log(run_dir: Path) -> list[tuple[str, str, str]]:
-    """(path, replica, sticky id) of every proxied request so far."""
-    lines = (run_dir / "access.log").read_text(encoding="utf-8").splitlines()
-    return [(m.group(1), m.group(4), m.group(5)) for line in lines if (m := LOG.search(line)) and m.group(4) != "-"]
-
-
-def _cookie(context) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == "yq_replica")
-
-
-def _replica_of(url: str, run_dir: Path, sticky: str) -> str:
-    """The replica nginx sends a browser to now (a websocket is logged only when it closes, so ask
-    with its cookie and read where that request went)."""
-    request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
-    urllib.request.urlopen(request).close()
-    return [replica for _path, replica, s in _log(run_dir) if s == sticky][-1]
-
-
 def _open(chromium, url: str, query: str = ""):
     """A browser of its own (its own cookie) showing `query`; and the websockets it opens."""
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
@@ -107,7 +84,7 @@ def test_first_visits_spread_over_both_replicas_and_each_browser_sticks_to_one(s
             request = urllib.request.Request(url + "/", headers={"Cookie": f"yq_replica={sticky}"})
             urllib.request.urlopen(request).close()
     by_cookie: dict[str, set[str]] = defaultdict(set)
-    for _path, replica, sticky in _log(run_dir):
+    for _path, replica, sticky in access_log(run_dir):
         if sticky in cookies:
             by_cookie[sticky].add(replica)
     assert all(len(replicas) == 1 for replicas in by_cookie.values()), by_cookie
@@ -121,7 +98,7 @@ def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(se
 
     # an upload goes to the replica that holds the session (it would be refused anywhere else)
     context, page, _ = pages[1]
-    sticky = _cookie(context)
+    sticky = sticky_cookie(context)
     layer = tmp_path / "plots.geojson"
     point = {
         "type": "Feature",
@@ -134,24 +111,24 @@ def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(se
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(layer))
     page.get_by_role("button", name="添加图层").click()
     page.get_by_text("plots.geojson").first.wait_for(timeout=30_000)
-    uploads = {r for path, r, s in _log(run_dir) if s == sticky and path.startswith("/_stcore/upload_file")}
-    assert uploads == {_replica_of(url, run_dir, sticky)}
+    uploads = {r for path, r, s in access_log(run_dir) if s == sticky and path.startswith("/_stcore/upload_file")}
+    assert uploads == {replica_of(url, run_dir, sticky)}
 
     # kill the replica of the first page: it reconnects through nginx to the other and shows the same map
     context, page, sockets = pages[0]
-    sticky = _cookie(context)
-    before_state, before_url = map_frame(page).evaluate(MAP_STATE), page.url
+    sticky = sticky_cookie(context)
+    before_state, before_url = map_frame(page).evaluate(SHOWN_STATE), page.url
     assert before_state["lang"] == "en" and before_state["year"] == "2019" and before_state["selection"]
-    dead = _replica_of(url, run_dir, sticky)
+    dead = replica_of(url, run_dir, sticky)
     pids = {int(port): pid for port, pid in json.loads((run_dir / "replicas.json").read_text()).items()}
     os.kill(pids[int(dead.rsplit(":", 1)[1])], signal.SIGKILL)
     opened = len(sockets)
     wait_for(page, lambda: len(sockets) > opened, what="a new websocket", timeout=90)
     frame = map_frame(page)
-    same = lambda: painted(frame) > 50 and frame.evaluate(MAP_STATE) == before_state  # noqa: E731
+    same = lambda: painted(frame) > 50 and frame.evaluate(SHOWN_STATE) == before_state  # noqa: E731
     wait_for(page, same, what="the same map from the other replica", timeout=90)
     assert page.url == before_url
-    assert _replica_of(url, run_dir, sticky) != dead
+    assert replica_of(url, run_dir, sticky) != dead
     for context, _, _ in pages:
         context.close()
 

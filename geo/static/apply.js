@@ -40,6 +40,7 @@
     Object.keys(yq.groups).forEach(function (id) {
       if (id === "_selection") { return; }
       yq.groups[id].eachLayer(function (layer) {
+        if (layer.yqShiftTo) { layer.yqShiftTo(gcj ? gcj[id] : null); return; }  // a big layer (one canvas)
         if (!layer.eachLayer) { return; }
         var all = (layer.yqHidden || []).slice();  // features of another year move too
         layer.eachLayer(function (f) { all.push(f); });

@@ -67,6 +67,7 @@
     }
     return out;
   }
+  yq.unpolyline = unpolyline;
   function walk(value, level) {
     return level === 0 ? unpolyline(value) : value.map(function (v) { return walk(v, level - 1); });
   }
@@ -104,10 +105,9 @@
   }
   yq.hatchId = function (colour) { return "yq-hatch-" + String(colour).replace(/[^0-9a-zA-Z]/g, ""); };
 
-  yq.geojson = function (data, opts) {
-    data = decodeAll(data);
-    if (opts.label && opts.layer && yq.labelSpec) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
-    function styleOf(feature) {
+  /* The style function of a layer: its categories, low confidence dashed (and hatched for areas). */
+  yq.styleFor = function (opts) {
+    return function styleOf(feature) {
       var p = feature.properties || {};
       var s = (opts.by && opts.categories[p[opts.by]]) || opts.style;
       var out = {};
@@ -122,7 +122,14 @@
         }
       }
       return out;
-    }
+    };
+  };
+
+  yq.geojson = function (data, opts) {
+    var styleOf = yq.styleFor(opts);
+    if (data.big && yq.BigLayer) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
+    data = decodeAll(data);
+    if (opts.label && opts.layer && yq.labelSpec) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
     var index = 0;
     var layer = L.geoJSON(data, {
       style: styleOf,
@@ -140,6 +147,7 @@
         l.on("click", function (e) {
           var pop = p["_pop_" + (yq.lang || opts.lang)];
           if (yq.measuring || !l._map) { return; }
+          if (yq.bigAt && yq.bigAt(l._map, e.latlng)) { return; }  // a big layer's feature on top answers
           if (opts.layer) { yq.picked(opts.layer, p.id, e.latlng); }
           if (!pop) { return; }
           // as wide as its content up to a readable measure (and never past the map), wrapping beyond
