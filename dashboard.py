@@ -97,19 +97,17 @@ def basemap_key(basemap: Basemap) -> str | None:
 
 
 def state() -> ms.MapState:
+    """The map state. A new session starts from its link (also one whose first run is a callback:
+    a page that reconnected to another replica after its own died)."""
+    if "map_state" not in st.session_state:
+        data = shared()
+        asked = from_query(st.query_params.to_dict(), data.layers, data.views, data.basemaps, key_for=basemap_key)
+        st.session_state.map_state, st.session_state.notices = asked
     return st.session_state.map_state
 
 
 def commit(new: ms.MapState) -> None:
     st.session_state.map_state = new
-
-
-def _init(ls: LayerSet) -> None:
-    """The first run of a session: the state the link asks for (or the defaults), with notices."""
-    if "map_state" in st.session_state:
-        return
-    asked = from_query(st.query_params.to_dict(), ls, shared().views, shared().basemaps, key_for=basemap_key)
-    st.session_state.map_state, st.session_state.notices = asked
 
 
 # --- callbacks: each applies one transition -------------------------------------------------------
@@ -134,12 +132,13 @@ def _on_basemap() -> None:
 def _on_upload() -> None:
     """Read the chosen file; on any problem keep everything as it was and say why."""
     ss = st.session_state
-    ss.upload_error, upload = None, ss.get("upload_file")
-    if upload is None:
+    ss.upload_error = None
+    if (upload := ss.get("upload_file")) is None:
         return
     options = {k: ss.get(f"upload_{k}") for k in UPLOAD_OPTIONS}
-    try:
-        spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
+    try:  # a big file takes seconds: say so (shown at the top while it is read)
+        with st.spinner(ui("reading_file", state().lang).format(name=upload.name), show_time=True):
+            spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
     except LayerError as exc:
         ss.upload_error = exc
         return
@@ -148,8 +147,7 @@ def _on_upload() -> None:
 
 
 def _on_remove(layer_id: str) -> None:
-    users = st.session_state.get("user_layers", {})
-    st.session_state.user_layers = {k: v for k, v in users.items() if k != layer_id}
+    st.session_state.user_layers = {k: v for k, v in st.session_state.user_layers.items() if k != layer_id}
     commit(ms.forget_layer(state(), layer_id))
 
 
@@ -304,7 +302,7 @@ def _live_map(ls: LayerSet) -> None:
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
     shown["texts"] = assets.texts  # where the other language's texts are, loaded on switching
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
-    st.iframe(sync_html(shown, seq=st.session_state.sync[1]), height=1)
+    st.iframe(sync_html(shown, seq=st.session_state.sync[1], session=st.session_state.sync[2]), height=1)
     if basemap.crs == "gcj02":
         st.iframe(shared().gcj_html, height=1)
         if ls.own_layers:
@@ -372,7 +370,7 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 
 
 def main() -> None:
-    _init(shared().layers)
+    state()  # the first run of a session: the state the link asks for (or the defaults), with notices
     ls = session_layers()
     _on_map_report(ls)
     st.session_state.update(panels.widget_values(state(), ls, st.context.url or ""))  # widgets show the state

@@ -1,10 +1,12 @@
-"""When a replica dies: how long until its page shows the same map again, through nginx.
+"""When a replica dies: how long until its page works again on the same map, through nginx.
 
     python -m bench.failover [--runs 3]
 
 Each run starts deploy/serve with 2 replicas (restarts off), opens a map with a view, a language,
-a year and a selection, kills the replica serving it (SIGKILL, as a crash would) and times until
-the page has a new websocket (to the other replica) and shows the same map state again.
+a year and a selection, kills the replica serving it (SIGKILL, as a crash would), waits for the
+page's new websocket (to the other replica), then acts as a reader: a first click starts the
+other replica's session on the same map (from the link; Streamlit answers that first click with
+the map as the link says), a second switches the railways off. Timed from the kill to that.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ import time
 
 from bench.common import chromium, machine, median
 from bench.serving import replica_pids, served
-from tests.browser import SHOWN_STATE, map_frame, painted, replica_of, sticky_cookie, wait_for
+from tests.browser import (
+    SHOWN_STATE,
+    after_failover,
+    map_frame,
+    painted,
+    replica_of,
+    sticky_cookie,
+    wait_for,
+)
 
 QUERY = "?view=core&lang=en&year=2019&sel=scope_yanxian/500110"
 
@@ -37,8 +47,7 @@ def one_run() -> tuple[float, bool]:
         killed = time.perf_counter()
         os.kill(pid, signal.SIGKILL)
         wait_for(page, lambda: len(sockets) > opened, what="a new websocket", timeout=90)
-        frame = map_frame(page)
-        wait_for(page, lambda: painted(frame) > 50 and frame.evaluate(SHOWN_STATE) == before, timeout=90)
+        after_failover(page, before)  # the reader acts; the other replica answers on the same map
         seconds = time.perf_counter() - killed
         moved = replica_of(url.rstrip("/"), run_dir, sticky_cookie(context)) != dead
         context.close()
@@ -53,7 +62,8 @@ def main() -> None:
     times = [s for s, _ in results]
     print(f"### Failover: a replica killed under an open map\n\nMachine: {machine()}.\n")
     print("| figure | value |\n|---|---|")
-    print(f"| same map back after (median / max of {args.runs}) | {median(times):.1f} s / {max(times):.1f} s |")
+    figure = f"kill to working again on the same map, two clicks included (median / max of {args.runs})"
+    print(f"| {figure} | {median(times):.1f} s / {max(times):.1f} s |")
     print(f"| pages moved to the other replica | {sum(m for _, m in results)} / {args.runs} |")
     print("| state compared | language, layers, selection, year, basemap, presentation |")
 

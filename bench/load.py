@@ -2,9 +2,10 @@
 
     python -m bench.load [--sessions 10] [--seconds 60] [--replicas N]
 
-Each session (its own Chromium context, so its own cookie and Streamlit session) loops: toggle a
-layer and wait for the map to show it, switch language every few steps, export every few steps
-and check the file; every fifth session uploads a layer of its own once. With ``--replicas N``
+Each session (its own Chromium context, so its own cookie and Streamlit session) loops, pausing
+1–2.5 s between actions as a reader would: toggle a layer and wait for the map to show it,
+switch language every few steps, export every few steps and check the file; every fifth
+session uploads a layer of its own once. Sessions arrive 3 s apart. With ``--replicas N``
 the sessions go through nginx (deploy/serve) to N replicas. Reports actions, errors, every
 export's validity, and the memory of each server process over time. Traffic goes to 127.0.0.1
 only; the loops stop by themselves.
@@ -27,6 +28,7 @@ from bench.common import ROOT, machine, rss_kb
 from bench.serving import replica_pids, served
 from tests.browser import CHROMIUM_ARGS, streamlit_process
 
+RAMP = 3.0  # seconds between two sessions' first visits
 TOGGLES = ("铁路", "车站", "一核：核心区", "高速公路", "合作配对")
 LEGEND_LAYERS = (
     "document.querySelector('.yq-legend') && document.querySelector('.yq-legend').getAttribute('data-layers')"
@@ -65,15 +67,23 @@ async def _upload(page, seed: int) -> None:
     await page.get_by_text("上传文件").click()
     await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
     await page.get_by_role("button", name="添加图层").click()
-    await page.get_by_text(path.name).first.wait_for(timeout=30_000)
+    await page.get_by_text(f"我的图层：{path.name}").first.wait_for(timeout=30_000)  # the layer was added
 
 
 async def _session(browser, url: str, seconds: float, seed: int, stats: dict) -> None:
     rng = random.Random(seed)
+    await asyncio.sleep(seed * RAMP)  # readers arrive over a few seconds, not all in one instant
     page = await browser.new_page(viewport={"width": 1400, "height": 900})
     page.on("pageerror", lambda exc: stats["errors"].append(f"page error: {exc}"))
-    await page.goto(url)
-    frame = await _map_frame(page)
+    started = time.monotonic()
+    try:
+        await page.goto(url, timeout=90_000)
+        frame = await _map_frame(page, timeout=90.0)
+    except Exception as exc:  # noqa: BLE001 - a session that never got its map is an error, not a crash
+        stats["errors"].append(f"session {seed}: no map: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        await page.close()
+        return
+    stats["first_map"].append(time.monotonic() - started)
     stats["ready"] += 1
     deadline = time.monotonic() + seconds
     step = 0
@@ -126,6 +136,7 @@ async def _session(browser, url: str, seconds: float, seed: int, stats: dict) ->
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             where = f"session {seed}, step {step}, {'en' if english else 'zh'}"
             stats["errors"].append(f"{where}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        await page.wait_for_timeout(rng.uniform(1000, 2500))  # a reader's pace between actions
         shown = await page.locator('[data-testid="stException"]').all_inner_texts()
         if shown:
             stats["errors"].append(f"app exception: {shown[0].splitlines()[0][:160]}")
@@ -151,6 +162,7 @@ async def _run(sessions: int, seconds: float, replicas: int) -> None:
     if executable is None:
         raise SystemExit("Debian's chromium is not installed: apt-get install -y chromium")
     stats = {"ready": 0, "toggles": 0, "language": 0, "exports": 0, "exports_valid": 0, "uploads": 0, "errors": []}
+    stats["first_map"] = []
     memory: list[tuple[float, list[int]]] = []
     with _servers(replicas) as (url, pids):
         idle = [rss_kb(pid) for pid in pids]
@@ -173,6 +185,8 @@ async def _run(sessions: int, seconds: float, replicas: int) -> None:
     print(f"Machine: {machine()}.\n")
     print("| figure | value |\n|---|---|")
     print(f"| sessions that loaded the map | {stats['ready']} / {sessions} |")
+    first = sorted(stats["first_map"]) or [0.0]
+    print(f"| first visit to map, median / slowest (s) | {first[len(first) // 2]:.1f} / {first[-1]:.1f} |")
     print(f"| layer toggles completed | {stats['toggles']} |")
     print(f"| language switches completed | {stats['language']} |")
     print(f"| exports (valid / made) | {stats['exports_valid']} / {stats['exports']} |")

@@ -14,6 +14,7 @@ an element unless its bytes equal what the browser already has. So the dashboard
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import Any
@@ -117,15 +118,21 @@ def _frame(block_id: str, value: Any, lang: str = "zh") -> str:
     )
 
 
-def numbered(shown: Mapping[str, Any], last: tuple[Mapping[str, Any] | None, int]) -> tuple[Mapping[str, Any], int]:
-    """`shown` with its sequence number: the last one's when nothing changed, else the next.
-    The browser applies a state once per number, so a rerun that changes nothing moves nothing."""
-    return (shown, last[1]) if shown == last[0] else (shown, last[1] + 1)
+Numbered = tuple[Mapping[str, Any] | None, int, str]
 
 
-def sync_html(state: Mapping[str, Any], *, seq: int) -> str:
+def numbered(shown: Mapping[str, Any], last: tuple[Any, ...]) -> Numbered:
+    """`shown` with its sequence number — the last one's when nothing changed, else the next —
+    and its session's id (made on the first call). The browser applies a state once per number
+    and ignores an older one of the same session; a state of another session (the page came back
+    through another replica after its own died) is always news."""
+    session = last[2] if len(last) > 2 else secrets.token_hex(8)
+    return (shown, last[1], session) if shown == last[0] else (shown, last[1] + 1, session)
+
+
+def sync_html(state: Mapping[str, Any], *, seq: int, session: str = "") -> str:
     """The page that hands the browser state (:func:`geo.payloads.browser_state`) to the map."""
-    return _frame("yq-state", {**state, "seq": seq}, str(state.get("lang", "zh")))
+    return _frame("yq-state", {**state, "seq": seq, "session": session}, str(state.get("lang", "zh")))
 
 
 def gcj_html(layerset: LayerSet, layer_ids: Collection[str] | None = None) -> str:

@@ -166,7 +166,7 @@ def painted(frame) -> int:
 ACCESS_LOG = re.compile(r'"(?:GET|POST|PUT|HEAD) (\S+) [^"]*" (\d+) (\d+) replica=(\S+) sticky=(\S+)')
 # what decides the map a page shows, read from the state the page last applied
 SHOWN_STATE = """(() => { const s = window.parent.yqState || {};
-  return {lang: s.lang, visible: s.visible, selection: s.selection && s.selection.key,
+  return {session: s.session, lang: s.lang, visible: s.visible, selection: s.selection && s.selection.key,
           year: s.year && s.year.key, basemap: s.basemap && s.basemap.key, present: s.present}; })()"""
 
 
@@ -188,3 +188,30 @@ def replica_of(url: str, run_dir: Path, sticky: str) -> str:
     request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
     urllib.request.urlopen(request).close()
     return [replica for _path, replica, s in access_log(run_dir) if s == sticky][-1]
+
+
+def same_map_from_another_session(shown: dict, before: dict) -> bool:
+    """Whether a page shows `before`'s map (see SHOWN_STATE) as drawn by another Streamlit session."""
+    rest = {k: v for k, v in shown.items() if k != "session"}
+    return shown["session"] != before["session"] and rest == {k: v for k, v in before.items() if k != "session"}
+
+
+def after_failover(page, before: dict, timeout: float = 90.0) -> None:
+    """Once a page's websocket went to another replica, act as the reader would and check the map.
+
+    A session that ended while its page was idle leaves the page showing its map; the other
+    replica starts a new session on the reader's next action, from the link — the same map — but
+    Streamlit cannot tell that first action was a change (the new session never saw the old
+    value), so it is answered with the map as the link says. The action after works as usual:
+    switching 铁路/Railways off takes it off."""
+    label = "Railways" if before["lang"] == "en" else "铁路"
+    box = page.get_by_role("checkbox", name=label, exact=True)
+    toggle = page.locator('section[data-testid="stSidebar"] label').filter(has=box).first
+    frame = map_frame(page)
+    toggle.click()
+    wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), before), timeout=timeout,
+             what="the same map from the other replica's session")  # fmt: skip
+    toggle.click()
+    without = {**before, "visible": [v for v in before["visible"] if v != "rail"]}
+    wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), without), timeout=timeout,
+             what="the next action answered")  # fmt: skip

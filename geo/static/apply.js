@@ -221,7 +221,9 @@
     }
     if (state) {
       var s = JSON.parse(state.textContent);
-      if (!(page.yqState && page.yqState.seq > s.seq)) { page.yqState = s; }
+      // an older state of the same session is ignored; another session's (a replica took over) is news
+      var older = page.yqState && page.yqState.session === s.session && page.yqState.seq > s.seq;
+      if (!older) { page.yqState = s; }
     }
   }
 
