@@ -53,7 +53,7 @@ licence = "test data"
 
 # Runs inside the copy: its own dashboard.py and geo/, nothing from this checkout.
 PROBE = r"""
-import json, re, base64, subprocess, sys
+import json, re, base64, subprocess, sys, urllib.parse
 from streamlit.testing.v1 import AppTest
 
 out = {}
@@ -70,11 +70,12 @@ state = next(
 )
 out["visible"] = state["visible"]
 args = json.loads(at.get("component_instance")[0].proto.json_args)
-bundle = next(
-    base64.b64decode(link.split(",", 1)[1]).decode()
-    for link in args["js_links"]
-    if base64.b64decode(link.split(",", 1)[1]).startswith(b"yq.load(")
-)
+def script_of(link):
+    if link.startswith("data:"):
+        head, body = link.split(",", 1)
+        return base64.b64decode(body).decode() if head.endswith(";base64") else urllib.parse.unquote(body)
+    return open("static/yq/" + link.rsplit("/", 1)[1], encoding="utf-8").read()  # published by the app
+bundle = next(s for s in map(script_of, args["js_links"]) if s.startswith("yq.load("))
 bundle = json.loads(bundle[len("yq.load("):-2])
 out["legend_zh"] = bundle["legends"]["zh"]["entries"].get("scenic", "")
 out["registered"] = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', args["feature_group"])
