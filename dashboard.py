@@ -321,6 +321,7 @@ def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
 
 def _download(label: str, data: bytes, ending: str, mime: str, icon: str, *, primary: bool = False) -> None:
     name, kind = panels.download_name(state(), ending, dt.date.today()), "primary" if primary else "secondary"
+    data = panels.held(st.session_state, f"held_{ending}", panels.prepared_token(state(), dt.date.today()), data)
     st.download_button(label, data, name, mime, icon=icon, on_click="ignore", key=f"download_{ending}", type=kind)
 
 

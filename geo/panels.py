@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from geo import state as ms
@@ -84,6 +84,18 @@ def prepared_token(state: MapState, when: dt.date, extra: object = None) -> str:
     return repr((dataclasses.replace(state, camera=None, camera_seq=0), when, extra))
 
 
+def held(store: MutableMapping[str, Any], name: str, token: str, data: bytes) -> bytes:
+    """The bytes a download button offers: those it already offered while the token is the same.
+
+    The map reporting a pan reruns the page and remakes the file with the new view; a reader
+    fetching the file at that moment would lose it (Streamlit drops the old one: 3 of 30 exports
+    under load). So a prepared file stays as it was until what it was prepared for changes."""
+    kept = store.get(name)
+    if kept is None or kept[0] != token:
+        store[name] = kept = (token, data)
+    return kept[1]
+
+
 def download_name(state: MapState, ending: str, when: dt.date) -> str:
     """The name of a downloaded map: the view it shows (or "map") and the day."""
     return f"yuqian-map-{state.view_id or 'map'}-{when.isoformat()}.{ending}"
@@ -93,6 +105,7 @@ __all__ = [
     "asset_base",
     "basemap_label",
     "download_name",
+    "held",
     "hit_labels",
     "layer_switches",
     "prepared_token",

@@ -187,7 +187,8 @@ def replica_of(url: str, run_dir: Path, sticky: str) -> str:
     with its cookie and read where that request went)."""
     request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
     urllib.request.urlopen(request).close()
-    return [replica for _path, replica, s in access_log(run_dir) if s == sticky][-1]
+    tried = [replica for _path, replica, s in access_log(run_dir) if s == sticky][-1]
+    return tried.split(", ")[-1]  # "dead:port, other:port" when nginx had to try the next one
 
 
 def same_map_from_another_session(shown: dict, before: dict) -> bool:

@@ -97,3 +97,11 @@ def test_a_key_source_that_cannot_be_read_is_skipped():
     assert panels.basemap_label(keyed, False, "en") == keyed.name.get("en") + " — " + ui("needs_key", "en")
     assert panels.basemap_label(keyed, True, "en") == keyed.name.get("en")
     assert basemap_by_id(BASEMAPS, "offline").needs_key is False
+
+
+def test_a_prepared_file_stays_the_same_while_only_the_view_moves():
+    store: dict = {}
+    first = panels.held(store, "held_html", "token-a", b"map as prepared")
+    again = panels.held(store, "held_html", "token-a", b"map remade after a pan")
+    assert first == again == b"map as prepared"  # a reader fetching it meanwhile still gets it
+    assert panels.held(store, "held_html", "token-b", b"another map") == b"another map"

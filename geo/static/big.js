@@ -131,20 +131,18 @@
       this._canvas.style.pointerEvents = "none";  // the map reports the pointer; layers below stay usable
       this.getPane().appendChild(this._canvas);
       this._tip = L.tooltip({ sticky: true, className: "yq-tooltip yq-big-tip" });
-      map.on("moveend viewreset resize", this._draw, this);
-      map.on("zoomanim", this._animate, this);
-      map.on("mousemove", this._hover, this);
-      map.on("mouseout", this._out, this);
-      map.on("click", this._click, this);
       this._draw();
     },
 
-    onRemove: function (map) {
-      map.off("moveend viewreset resize", this._draw, this);
-      map.off("zoomanim", this._animate, this);
-      map.off("mousemove", this._hover, this);
-      map.off("mouseout", this._out, this);
-      map.off("click", this._click, this);
+    /* The map events this layer answers (Leaflet adds and removes them with the layer). */
+    getEvents: function () {
+      return {
+        moveend: this._draw, viewreset: this._draw, resize: this._draw, zoomanim: this._animate,
+        mousemove: this._hover, mouseout: this._out, click: this._click,
+      };
+    },
+
+    onRemove: function () {
       this._out();
       L.DomUtil.remove(this._canvas);
     },
