@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import json
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -66,8 +67,11 @@ async def _upload(page, seed: int) -> None:
     await page.get_by_text("添加我的图层").click()
     await page.get_by_text("上传文件").click()
     await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    # the upload has finished when the box shows the file with its size; only then "Add layer"
+    uploader = page.locator('[data-testid="stFileUploaderDropzone"]')
+    await uploader.filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(timeout=60_000)
     await page.get_by_role("button", name="添加图层").click()
-    await page.get_by_text(f"我的图层：{path.name}").first.wait_for(timeout=30_000)  # the layer was added
+    await page.get_by_text(f"我的图层：{path.name}").first.wait_for(timeout=60_000)  # the layer was added
 
 
 async def _session(browser, url: str, seconds: float, seed: int, stats: dict) -> None:

@@ -119,8 +119,11 @@ def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(se
     page.get_by_text("添加我的图层").click()
     page.get_by_text("上传文件").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(layer))
+    # the upload has finished when the box shows the file with its size; only then "Add layer"
+    uploader = page.locator('[data-testid="stFileUploaderDropzone"]')
+    uploader.filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(timeout=60_000)
     page.get_by_role("button", name="添加图层").click()
-    page.get_by_text("我的图层：plots.geojson").first.wait_for(timeout=30_000)  # the layer was added
+    page.get_by_text("我的图层：plots.geojson").first.wait_for(timeout=60_000)  # the layer was added
     uploads = {r for path, r, s in access_log(run_dir) if s == sticky and path.startswith("/_stcore/upload_file")}
     assert uploads == {replica_of(url, run_dir, sticky)}
 
