@@ -136,9 +136,8 @@ def _on_upload() -> None:
     if (upload := ss.get("upload_file")) is None:
         return
     options = {k: ss.get(f"upload_{k}") for k in UPLOAD_OPTIONS}
-    try:  # a big file takes seconds: say so (shown at the top while it is read)
-        with st.spinner(ui("reading_file", state().lang).format(name=upload.name), show_time=True):
-            spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
+    try:
+        spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
     except LayerError as exc:
         ss.upload_error = exc
         return

@@ -100,7 +100,6 @@ UI: dict[str, Text] = {
     "upload_encoding": Text("属性编码（Shapefile）", "Attribute encoding (Shapefile)"),
     "upload_colour": Text("颜色", "Colour"),
     "upload_add": Text("添加图层", "Add layer"),
-    "reading_file": Text("正在读取并检查 {name}…", "Reading and checking {name}…"),
     "features": Text("个要素", "features"),
     "remove": Text("移除", "Remove"),
     "basemap": Text("底图", "Basemap"),
