@@ -56,7 +56,7 @@ ASSET_BASE = panels.asset_base(st.get_option("server.enableStaticServing"), st.g
 def shared() -> AppData:
     """The layers, views, basemaps and map data every session shares, read-only."""
     data = AppData()
-    _ = data.layers, data.views, data.live_assets(ASSET_BASE), data.headline  # made now, under the spinner
+    _ = data.layers, data.views, data.live_assets(ASSET_BASE), data.headline_in(None)  # made now, under the spinner
     return data
 
 

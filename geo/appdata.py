@@ -65,14 +65,14 @@ class AppData:
         language's texts), or, when `url_base` is None or the folder cannot be written, data URIs
         inside the map element (the default links, one bundle with both languages)."""
         if url_base not in self._assets:
-            inline = {lang: self.bundle_uri for lang in LANGS}
-            found = LiveAssets(None, inline, {})
+            found = None
             if url_base is not None:
                 try:
                     found = self._publish(url_base)
                 except OSError as exc:
                     print(f"warning: cannot publish the map's files in {APP_STATIC_DIR} ({exc}); sending them inline")
-            self._assets[url_base] = found
+            # the both-language inline bundle only when it is used: it is the largest thing made at start-up
+            self._assets[url_base] = found or LiveAssets(None, dict.fromkeys(LANGS, self.bundle_uri), {})
         return self._assets[url_base]
 
     def _publish(self, url_base: str) -> LiveAssets:
@@ -89,10 +89,6 @@ class AppData:
     def gcj_html(self) -> str:
         """Every feature's GCJ-02 copy, for GCJ-02 basemaps."""
         return gcj_html(self.layers)
-
-    @cached_property
-    def headline(self) -> Summary:
-        return summary(self.layers)
 
     def headline_in(self, year: Year | None) -> Summary:
         """The headline figures for `year` (None: today), computed once per year."""
