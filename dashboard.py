@@ -17,27 +17,27 @@ from typing import Any
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import panels, picking
 from geo import state as ms
-from geo.appdata import AppData
-from geo.basemaps import Basemap, find_key
-from geo.details import details_html, feature_details, unlocated
-from geo.downloads import features_geojson, features_table
-from geo.export import export_html
+from geo.app import panels, picking
+from geo.app.appdata import AppData
+from geo.app.details import details_html, feature_details, unlocated
+from geo.app.downloads import features_geojson, features_table
+from geo.app.pagestyle import page_css, swatch_css
+from geo.app.search import search
+from geo.app.summary import headline_html
+from geo.data.basemaps import Basemap, find_key
+from geo.data.layers import LayerError, LayerSet
+from geo.data.timeline import years as years_to_pick
 from geo.i18n import LANG_NAMES, LANGS, Lang, ui
-from geo.layers import LayerError, LayerSet
-from geo.livemap import gcj_html, live_payloads, numbered, sync_html
-from geo.livemap import live_groups as make_live_groups
-from geo.mapview import base_map
-from geo.pagestyle import page_css, swatch_css
-from geo.payloads import browser_state
-from geo.popups import md
-from geo.printsheet import Sheet, render
-from geo.search import search
-from geo.summary import headline_html
-from geo.timeline import years as years_to_pick
-from geo.urlstate import from_query, to_query
-from geo.userlayers import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
+from geo.links import from_query, to_query
+from geo.printing.sheet import Sheet, render
+from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
+from geo.web.export import export_html
+from geo.web.livemap import gcj_html, live_payloads, numbered, sync_html
+from geo.web.livemap import live_groups as make_live_groups
+from geo.web.mapview import base_map
+from geo.web.payloads import browser_state
+from geo.web.popups import md
 
 MAP_KEY = "map"
 # what the map reports: the clicked feature's identity (yq.picked), where the reader moved the map

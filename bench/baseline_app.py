@@ -17,8 +17,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from geo.assets import make_offline
-from geo.catalog import load_catalog
+from geo.data.catalog import load_catalog
+from geo.web.assets import make_offline
 
 CATALOG = load_catalog()
 

@@ -74,8 +74,8 @@ def parcels(count: int) -> gpd.GeoDataFrame:
 
 def baseline_html(frame: gpd.GeoDataFrame, out: Path) -> None:
     """The straightforward way: folium.GeoJson with tooltips, on the same local Leaflet."""
-    from geo.assets import make_offline
-    from geo.export import inline_assets
+    from geo.web.assets import make_offline
+    from geo.web.export import inline_assets
 
     m = folium.Map(location=[28.75, 106.75], zoom_start=9, tiles=None)
     make_offline(m)

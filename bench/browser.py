@@ -15,9 +15,9 @@ import base64
 import time
 
 from bench.common import ROOT, chromium, median, ratio, rss_kb, table
-from geo.catalog import load_catalog
-from geo.layers import load_layers
-from geo.timeline import in_year
+from geo.data.catalog import load_catalog
+from geo.data.layers import load_layers
+from geo.data.timeline import in_year
 from tests.browser import streamlit_process
 
 APPS = {"ours": "dashboard.py", "baseline": "bench/baseline_app.py"}

@@ -2,7 +2,7 @@
 
     python -m bench.export [--runs 5]
 
-Ours (`geo.export.export_html`) against the baseline: a folium map with every layer as
+Ours (`geo.web.export.export_html`) against the baseline: a folium map with every layer as
 folium.GeoJson and `save()`, given the same local Leaflet so that it can paint offline
 (plain `save()` links CDNs and paints nothing without a network).
 """
@@ -17,11 +17,11 @@ from pathlib import Path
 import folium
 
 from bench.common import chromium, median, ratio, table
-from geo.assets import make_offline
-from geo.catalog import load_catalog
-from geo.export import export_html
-from geo.layers import load_layers
+from geo.data.catalog import load_catalog
+from geo.data.layers import load_layers
 from geo.state import MapState
+from geo.web.assets import make_offline
+from geo.web.export import export_html
 
 PAINTED = "document.querySelectorAll('path.leaflet-interactive, img.leaflet-marker-icon').length"
 

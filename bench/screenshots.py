@@ -44,8 +44,8 @@ def _dashboard(browser, url: str, out: Path) -> list[Path]:
 
 def _export(browser, out: Path) -> Path:
     from geo import state as ms
-    from geo.appdata import AppData
-    from geo.export import export_html
+    from geo.app.appdata import AppData
+    from geo.web.export import export_html
 
     data = AppData()
     view = next(v for v in data.views if v.id == "pieces")

@@ -15,11 +15,11 @@ from streamlit.testing.v1 import AppTest
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
 from bench.common import ROOT, median, ratio, table
-from geo.assets import make_offline
-from geo.catalog import load_catalog
-from geo.layers import load_layers
-from geo.livemap import data_bundle_uri, live_groups, live_legends
-from geo.mapview import base_map
+from geo.data.catalog import load_catalog
+from geo.data.layers import load_layers
+from geo.web.assets import make_offline
+from geo.web.livemap import data_bundle_uri, live_groups, live_legends
+from geo.web.mapview import base_map
 from tests.helpers import elements
 
 

@@ -6,25 +6,32 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from geo.paths import LAYERS_DIR
 
+if TYPE_CHECKING:
+    from geo.data.basemaps import Basemap
+    from geo.data.layers import LayerSet
+    from geo.data.views import View
+    from geo.state import MapState
+
 
 def _build(args: argparse.Namespace) -> int:
-    from geo import build
+    from geo.build import derive
 
     start = time.perf_counter()
-    outputs = build.build()
+    outputs = derive.build()
     if args.check:
-        stale = build.drift(outputs, LAYERS_DIR)
+        stale = derive.drift(outputs, LAYERS_DIR)
         if stale:
             print(f"layers differ from a fresh build: {', '.join(stale)} (run: python -m geo build)", file=sys.stderr)
             return 1
         print(f"all {len(outputs)} layers match a fresh build")
         return 0
-    changed = build.write(outputs, LAYERS_DIR)
+    changed = derive.write(outputs, LAYERS_DIR)
     took = time.perf_counter() - start
     print(f"built {len(outputs)} layers in {took:.1f} s; {len(changed)} file(s) changed")
     for path in changed:
@@ -32,32 +39,23 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _state(args: argparse.Namespace, *, basemap_id: str | None) -> tuple[Any, Any, Any, Any, str | None]:
-    """The map state the arguments ask for: (layers, state, views, basemap, key).
+class _Request(NamedTuple):
+    """What an export or a sheet is made of: the layers, the state, the views, the basemap and its key."""
 
-    Raises _Usage for a bad argument and LayerError for an unusable --extra-layer.
-    """
-    from geo import state as ms
-    from geo.basemaps import basemap_by_id, load_basemaps
-    from geo.catalog import load_catalog
-    from geo.layers import load_layers
-    from geo.userlayers import with_layer
-    from geo.views import load_views, view_by_id
+    layerset: LayerSet
+    state: MapState
+    views: tuple[View, ...]
+    basemap: Basemap
+    key: str | None
 
-    catalog = load_catalog()
-    views = load_views(catalog)
-    view = None
-    if args.view:
-        try:
-            view = view_by_id(views, args.view)
-        except KeyError as exc:
-            raise _Usage(f"--view: {exc.args[0]}") from None
-    try:
-        basemap = basemap_by_id(load_basemaps(), basemap_id or (view.basemap if view else "offline"))
-    except KeyError as exc:
-        raise _Usage(f"--basemap: {exc.args[0]}") from None
-    key = None
-    if basemap.needs_key:
+
+def _key_for(args: argparse.Namespace) -> Callable[[Basemap], str | None]:
+    """The key of a basemap that needs one, from the environment — and only with --include-key,
+    since the key ends up in the file."""
+
+    def key_for(basemap: Basemap) -> str | None:
+        if not basemap.needs_key:
+            return None
         key = os.environ.get(str(basemap.key_env), "").strip()
         if not key:
             raise _Usage(f"--basemap {basemap.id} needs a key: set {basemap.key_env}")
@@ -66,38 +64,46 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> tuple[Any, An
                 f"--basemap {basemap.id} puts your key in the file, readable by anyone who gets it; "
                 "add --include-key to accept that"
             )
+        return key
+
+    return key_for
+
+
+def _state(args: argparse.Namespace, *, basemap_id: str | None) -> _Request:
+    """The map the arguments ask for, read as a link is (strictly: a bad argument is an error).
+
+    Raises _Usage for a bad argument and LayerError for an unusable --extra-layer.
+    """
+    from geo import state as ms
+    from geo.data.basemaps import basemap_by_id, load_basemaps
+    from geo.data.catalog import load_catalog
+    from geo.data.layers import load_layers
+    from geo.data.views import load_views
+    from geo.links import LinkError, from_query
+    from geo.uploads.layer import with_layer
+
+    catalog = load_catalog()
+    views, basemaps = load_views(catalog), load_basemaps()
     layerset = load_layers(catalog)
     for layer_id, error in layerset.errors.items():
         print(f"warning: layer {layer_id} skipped: {error.summary}", file=sys.stderr)
-    if args.layers is None:
-        visible = list(view.layers if view else catalog.default_visible())
-    else:
-        visible = [i.strip() for i in args.layers.split(",") if i.strip()]
-        unknown = [i for i in visible if i not in catalog.layer_ids]
-        if unknown or not visible:
-            raise _Usage(
-                f"--layers: unknown layer id(s) {', '.join(unknown) or '(none given)'}; "
-                f"known: {', '.join(catalog.layer_ids)}"
-            )
+    extra = []
     for path in args.extra_layer:
         spec, frame, report = _read_user(Path(path), args)
         for line in report.lines():
             print(f"note: {path}: {line}", file=sys.stderr)
         layerset = with_layer(layerset, spec, frame)
-        visible.append(spec.id)
-    state = ms.set_lang(ms.initial(layerset), args.lang)
-    if view is not None:
-        state = ms.open_view(state, layerset, view)
-    state = ms.set_visible(state, layerset, visible)
-    state, _ = ms.set_basemap(state, basemap, key=key)
-    if args.year is not None:
-        from geo.timeline import parse_year
-
-        try:
-            state = ms.set_year(state, parse_year(args.year))
-        except ValueError as exc:
-            raise _Usage(f"--year: {exc}") from None
-    return layerset, state, views, basemap, key
+        extra.append(spec.id)
+    asked = {"view": args.view, "layers": args.layers, "basemap": basemap_id, "lang": args.lang, "year": args.year}
+    params = {name: value for name, value in asked.items() if value is not None}
+    key_for = _key_for(args)
+    try:
+        state, _ = from_query(params, layerset, views, basemaps, key_for=key_for, strict=True)
+    except LinkError as exc:
+        raise _Usage(f"--{exc.param}: {exc.text.en}") from None
+    state = ms.set_visible(state, layerset, [*state.visible, *extra])
+    basemap = basemap_by_id(basemaps, state.basemap)
+    return _Request(layerset, state, views, basemap, key_for(basemap))
 
 
 def _write(out: Path, data: bytes) -> bool:
@@ -111,8 +117,8 @@ def _write(out: Path, data: bytes) -> bool:
 
 def _export(args: argparse.Namespace) -> int:
     from geo import state as ms
-    from geo.export import export_html
-    from geo.layers import LayerError
+    from geo.data.layers import LayerError
+    from geo.web.export import export_html
 
     try:
         layerset, state, views, basemap, key = _state(args, basemap_id=args.basemap)
@@ -131,8 +137,8 @@ def _print(args: argparse.Namespace) -> int:
     """A print-ready sheet: PDF, PNG or SVG by the file's ending."""
     import datetime as dt
 
-    from geo.layers import LayerError
-    from geo.printsheet import PAPER_MM, Sheet, render
+    from geo.data.layers import LayerError
+    from geo.printing.sheet import PAPER_MM, Sheet, render
 
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
@@ -158,14 +164,14 @@ def _print(args: argparse.Namespace) -> int:
 
 
 def _read_user(path: Path, args: argparse.Namespace):
-    from geo.layers import LayerError
-    from geo.userlayers import read_user_layer
+    from geo.data.layers import LayerError
+    from geo.uploads.layer import read_user_layer
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise LayerError(path.name, [f"cannot be read: {exc.strerror}"]) from None
-    from geo.userlayers import Limits
+    from geo.uploads.layer import Limits
 
     try:
         limits = Limits.from_env(os.environ)
@@ -175,7 +181,7 @@ def _read_user(path: Path, args: argparse.Namespace):
 
 
 def _fonts(args: argparse.Namespace) -> int:
-    from geo.fonts import SOURCE_FONT, build_subset, characters
+    from geo.printing.fonts import SOURCE_FONT, build_subset, characters
 
     if not SOURCE_FONT.exists():
         print(f"error: {SOURCE_FONT} not found: apt-get install -y fonts-noto-cjk", file=sys.stderr)
@@ -188,7 +194,7 @@ def _fonts(args: argparse.Namespace) -> int:
 
 def _validate(args: argparse.Namespace) -> int:
     """One line per problem; exit 0 when every file is usable."""
-    from geo.layers import LayerError
+    from geo.data.layers import LayerError
 
     failed = 0
     for name in args.paths:
@@ -228,8 +234,8 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(message)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+def _parser() -> argparse.ArgumentParser:
+    """The command line's grammar: build, export, print, fonts, validate."""
     parser = _Parser(prog="python -m geo", description="渝黔合作先行示范区 map: data and exports")
     sub = parser.add_subparsers(dest="command", required=True)
     p_build = sub.add_parser("build", help="derive layers/*.geojson from layers/tables and the boundary source")
@@ -276,8 +282,13 @@ def main(argv: list[str] | None = None) -> int:
     p_validate.add_argument("paths", nargs="+", metavar="PATH")
     _add_input_options(p_validate)
     p_validate.set_defaults(func=_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
     try:
-        args = parser.parse_args(argv)
+        args = _parser().parse_args(argv)
         return int(args.func(args))
     except _Usage as exc:
         print(f"error: {exc}", file=sys.stderr)

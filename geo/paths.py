@@ -12,7 +12,7 @@ VIEWS_PATH = LAYERS_DIR / "views.toml"
 BASEMAPS_PATH = LAYERS_DIR / "basemaps.toml"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 # Streamlit serves the app folder's static/ at /app/static/ (server.enableStaticServing): the live
-# map's published assets go there (geo.assets.publish); nothing in it is committed.
+# map's published assets go there (geo.web.assets.publish); nothing in it is committed.
 APP_STATIC_DIR = ROOT / "static"
 
 __all__ = [

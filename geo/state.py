@@ -12,12 +12,13 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from geo.basemaps import Basemap
-from geo.camera import Camera, camera_for
+from geo.data.basemaps import Basemap
+from geo.data.ids import find
+from geo.data.layers import LayerSet
+from geo.data.timeline import Year, current_year
+from geo.data.views import View
 from geo.i18n import Lang
-from geo.layers import LayerSet
-from geo.timeline import Year, current_year
-from geo.views import View
+from geo.spatial.camera import Camera, camera_for
 
 FeatureKey = tuple[str, str]  # (layer id, feature id)
 
@@ -82,7 +83,7 @@ def select(state: MapState, layerset: LayerSet, key: FeatureKey, *, zoom_to: boo
     if found is None:
         return state
     new = dataclasses.replace(toggle(state, layerset, key[0], True), selection=key)
-    geom = found[1]
+    geom = found.geometry
     return move(new, camera_for(geom)) if zoom_to and geom is not None else new
 
 
@@ -101,7 +102,7 @@ def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
 
 def open_view_id(state: MapState, layerset: LayerSet, views: Sequence[View], view_id: str | None) -> MapState:
     """Open the preset view `view_id` (a picker's value); None or an unknown id changes nothing."""
-    view = next((v for v in views if v.id == view_id), None)
+    view = find(views, view_id)
     return state if view is None else open_view(state, layerset, view)
 
 
@@ -147,7 +148,7 @@ def set_basemap(state: MapState, basemap: Basemap, *, key: str | None) -> tuple[
 
 def view_of(state: MapState, views: Sequence[View]) -> View | None:
     """The preset view the state was opened from, if any."""
-    return next((v for v in views if v.id == state.view_id), None)
+    return find(views, state.view_id)
 
 
 def caption(state: MapState, views: Sequence[View]) -> str:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.catalog import Catalog, load_catalog
-from geo.layers import LayerSet, load_layers
+from geo.data.catalog import Catalog, load_catalog
+from geo.data.layers import LayerSet, load_layers
 
 
 @pytest.fixture(scope="session")

@@ -15,9 +15,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
 
 from geo import state as ms
-from geo.catalog import load_catalog as _load_catalog
-from geo.export import export_html
-from geo.views import load_views
+from geo.data.catalog import load_catalog as _load_catalog
+from geo.data.views import load_views
+from geo.web.export import export_html
 from tests.browser import map_frame, painted, wait_for
 
 N_VIEWS = len(load_views(_load_catalog()))  # presentation steps: one per preset view

@@ -11,8 +11,8 @@ from urllib.parse import unquote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.catalog import load_catalog
-from geo.views import load_views
+from geo.data.catalog import load_catalog
+from geo.data.views import load_views
 from tests.helpers import elements
 
 N_VIEWS = len(load_views(load_catalog()))  # presentation steps: one per preset view

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.basemaps import MissingKey, basemap_by_id, load_basemaps
-from geo.export import export_html
-from geo.mapview import MapState
+from geo.data.basemaps import MissingKey, basemap_by_id, load_basemaps
+from geo.web.export import export_html
+from geo.web.mapview import MapState
 
 ROOT = Path(__file__).resolve().parent.parent
 BASEMAPS = load_basemaps()

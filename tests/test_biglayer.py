@@ -10,11 +10,11 @@ import shapely
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon
 
 from bench.biglayer import parcels
-from geo.biglayer import BIG_LAYER, lighter, polyline_rings
-from geo.catalog import load_catalog
-from geo.export import export_html
+from geo.data.catalog import load_catalog
 from geo.state import MapState
-from geo.userlayers import read_user_layer, with_layer
+from geo.uploads.layer import read_user_layer, with_layer
+from geo.web.biglayer import BIG_LAYER, lighter, polyline_rings
+from geo.web.export import export_html
 from tests.helpers import XSS_IMG, XSS_SCRIPT, exported_layers
 
 
@@ -74,7 +74,7 @@ def test_a_big_layer_is_sent_by_column_and_every_value_escaped(tmp_path):
 
 
 def gpd_layers():
-    from geo.layers import load_layers
+    from geo.data.layers import load_layers
 
     return load_layers(load_catalog())
 

@@ -11,11 +11,11 @@ from urllib.parse import urlparse
 import pytest
 import shapely
 
-from geo.export import export_html
-from geo.measure import distance_km
+from geo.data.timeline import in_year
+from geo.spatial.measure import distance_km
 from geo.state import MapState
-from geo.timeline import in_year
-from geo.userlayers import load_user_file, with_layer
+from geo.uploads.layer import load_user_file, with_layer
+from geo.web.export import export_html
 from tests.browser import map_frame, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson
 
@@ -162,7 +162,7 @@ def test_switching_language_relabels_the_same_map(chromium, dashboard_url, layer
 
 
 def test_presenter_steps_through_every_view_on_the_same_map(chromium, dashboard_url, layerset):
-    from geo.views import load_views
+    from geo.data.views import load_views
 
     views = load_views(layerset.catalog)
     page, outside, errors = _open(chromium, dashboard_url)
@@ -379,7 +379,7 @@ def _ids_on_map(frame, layer_id: str) -> dict[str, dict]:
 
 
 def test_switching_the_year_redraws_the_same_map_in_place(chromium, dashboard_url, layerset):
-    from geo.views import load_views
+    from geo.data.views import load_views
 
     view = next(v for v in load_views(layerset.catalog) if v.id == "changes")
     page, _, errors = _open(chromium, dashboard_url + "?view=changes")

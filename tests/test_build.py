@@ -8,24 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from geo import build
-from geo.catalog import load_catalog
+from geo.build import derive
+from geo.data.catalog import load_catalog
+from geo.data.tables import TableError
 from geo.paths import LAYERS_DIR
-from geo.tables import TableError
 
 
 @pytest.fixture(scope="module")
 def fresh() -> dict[str, str]:
-    return build.build()
+    return derive.build()
 
 
 def test_two_builds_give_identical_bytes(fresh):
-    again = build.build()
+    again = derive.build()
     assert again == fresh
 
 
 def test_committed_layers_equal_a_fresh_build(fresh):
-    stale = build.drift(fresh, LAYERS_DIR)
+    stale = derive.drift(fresh, LAYERS_DIR)
     assert stale == [], f"run `python -m geo build`: {stale} differ from the tables"
 
 
@@ -53,7 +53,7 @@ def test_a_bad_table_row_is_reported_with_file_row_and_column(tmp_path: Path):
     text = text.replace(good, "chongqingxi,重庆西,Chongqing West,29.5030,106.4322,OSM,certain")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(TableError) as info:
-        build.build(tables)
+        derive.build(tables)
     message = str(info.value)
     assert "stations.csv" in message and "row 2 (id='chongqingxi')" in message
     assert "swapped?" in message and "confidence 'certain'" in message

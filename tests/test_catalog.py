@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.catalog import CatalogError, load_catalog
-from geo.layers import REQUIRED_PROPS, load_layer
+from geo.data.catalog import CatalogError, load_catalog
+from geo.data.layers import REQUIRED_PROPS, load_layer
 from geo.paths import CATALOG_PATH
 
 CATALOG = load_catalog()

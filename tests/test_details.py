@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import shapely
 
-from geo.camera import Camera, camera_for
-from geo.details import feature_details, split_sources
-from geo.downloads import features_geojson, features_table
-from geo.picking import reported_camera, reported_feature
-from geo.search import search
-from geo.summary import summary
+from geo.app.details import feature_details, split_sources
+from geo.app.downloads import features_geojson, features_table
+from geo.app.picking import reported_camera, reported_feature
+from geo.app.search import search
+from geo.app.summary import summary
+from geo.spatial.camera import Camera, camera_for
 
 
 def _names(hits):

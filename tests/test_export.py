@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from geo.catalog import load_catalog
-from geo.export import export_html
+from geo.data.catalog import load_catalog
 from geo.state import MapState
+from geo.web.export import export_html
 from tests.helpers import EXTERNAL_ASSET, XSS_IMG, embedded_state, exported_layers, hostile_geojson
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +135,7 @@ def test_template_syntax_in_a_users_file_is_never_evaluated(tmp_path):
 
 @pytest.mark.parametrize("view", ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks"])
 def test_cli_exports_each_view_with_its_layers_extent_and_caption(tmp_path, view):
-    from geo.views import load_views, view_by_id
+    from geo.data.views import load_views, view_by_id
 
     spec = view_by_id(load_views(load_catalog()), view)
     out = tmp_path / f"{view}.html"
@@ -166,7 +166,7 @@ def test_cli_validate_reports_each_file(tmp_path):
 def test_cli_source_crs_converts_gcj02_input(tmp_path):
     import json as _json
 
-    from geo.gcj import wgs_to_gcj
+    from geo.spatial.gcj import wgs_to_gcj
 
     x, y = wgs_to_gcj(__import__("numpy").array([106.6477]), __import__("numpy").array([29.0313]))
     path = tmp_path / "seat.geojson"

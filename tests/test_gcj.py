@@ -7,7 +7,7 @@ import pyproj
 import pytest
 import shapely
 
-from geo.gcj import gcj_to_wgs, to_gcj, to_wgs, wgs_to_gcj
+from geo.spatial.gcj import gcj_to_wgs, to_gcj, to_wgs, wgs_to_gcj
 
 GEOD = pyproj.Geod(ellps="WGS84")
 

@@ -10,7 +10,7 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, box
 
-from geo.measure import area_km2, distance_km, length_km, to_equal_area
+from geo.spatial.measure import area_km2, distance_km, length_km, to_equal_area
 
 SQ_KM_TOLERANCE = 0.01  # km²: unions are exact on the storage grid
 
@@ -41,7 +41,7 @@ def test_layout_polygon_equals_union_of_member_counties(layerset, layer_id):
 @pytest.mark.parametrize("year", [2019, 2026, "planned"])
 def test_scope_units_do_not_overlap(layerset, year):
     """In any one year (the 2026 district replaces the districts it absorbed)."""
-    from geo.timeline import in_year
+    from geo.data.timeline import in_year
 
     then = in_year(layerset, year)
     units = []

@@ -8,12 +8,12 @@ from urllib.parse import unquote
 
 from streamlit_folium import _get_feature_group_string, _get_map_string
 
-from geo.camera import Camera
-from geo.elements import Legend
-from geo.livemap import data_bundle_uri, live_groups, live_legends, sync_html
-from geo.mapview import base_map
-from geo.payloads import browser_state
+from geo.spatial.camera import Camera
 from geo.state import MapState
+from geo.web.elements import Legend
+from geo.web.livemap import data_bundle_uri, live_groups, live_legends, sync_html
+from geo.web.mapview import base_map
+from geo.web.payloads import browser_state
 
 
 def _strings(layerset, uri) -> str:

@@ -10,12 +10,12 @@ import pytest
 import shapely
 from shapely.geometry import shape
 
-from geo import geojson_io
-from geo.elements import CatalogGroup, Legend
-from geo.mapview import build_map
-from geo.payloads import legend_config
+from geo.data import geojson
 from geo.state import MapState
-from geo.userlayers import load_user_file, with_layer
+from geo.uploads.layer import load_user_file, with_layer
+from geo.web.elements import CatalogGroup, Legend
+from geo.web.mapview import build_map
+from geo.web.payloads import legend_config
 from tests.helpers import EXTERNAL_ASSET, XSS_IMG, XSS_SCRIPT, hostile_geojson, normalise
 
 
@@ -82,7 +82,7 @@ def test_base_map_is_identical_between_builds(layerset):
     """The dashboard relies on it: streamlit-folium remounts when the base map's script changes."""
     from streamlit_folium import _get_map_string
 
-    from geo.mapview import base_map
+    from geo.web.mapview import base_map
 
     assert _get_map_string(base_map()) == _get_map_string(base_map())
 
@@ -90,14 +90,14 @@ def test_base_map_is_identical_between_builds(layerset):
 @pytest.mark.parametrize("layer_id", ["counties", "rail", "border", "pieces"])
 def test_browser_encoding_round_trips_the_stored_geometry(layerset, layer_id):
     for geom in layerset.frame(layer_id).geometry:
-        decoded = shape(geojson_io.decode_geometry(geojson_io.encode_geometry(geom)))
+        decoded = shape(geojson.decode_geometry(geojson.encode_geometry(geom)))
         assert shapely.equals_exact(shapely.normalize(decoded), shapely.normalize(geom), tolerance=1e-9)
 
 
 def test_browser_encoding_is_smaller(layerset):
     geoms = list(layerset.frame("counties").geometry)
-    plain = sum(len(json.dumps(geojson_io.geometry_json(g), separators=(",", ":"))) for g in geoms)
-    encoded = sum(len(json.dumps(geojson_io.encode_geometry(g), separators=(",", ":"))) for g in geoms)
+    plain = sum(len(json.dumps(geojson.geometry_json(g), separators=(",", ":"))) for g in geoms)
+    encoded = sum(len(json.dumps(geojson.encode_geometry(g), separators=(",", ":"))) for g in geoms)
     assert encoded < 0.6 * plain
 
 
@@ -111,8 +111,8 @@ def test_unlocated_parks_are_not_drawn(layerset):
 def test_swatch_css_targets_each_toggle_by_its_title(layerset):
     import dataclasses
 
+    from geo.app.pagestyle import swatch_css
     from geo.i18n import Text
-    from geo.pagestyle import swatch_css
 
     css = swatch_css(layerset.catalog, "en")
     for spec in layerset.catalog.layers:

@@ -20,7 +20,7 @@ with warnings.catch_warnings():  # colour-science notes that matplotlib (for its
     warnings.simplefilter("ignore")
     import colour
 
-from geo.catalog import load_catalog
+from geo.data.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 MIN_DELTA_E = 10.0
@@ -85,7 +85,7 @@ def test_categories_stay_distinguishable(deficiency):
 
 
 def test_the_check_would_catch_a_red_green_pair():
-    from geo.styles import PathStyle
+    from geo.data.styles import PathStyle
 
     red, green = PathStyle(color="#d62728", fill_color="#d62728"), PathStyle(color="#2ca02c", fill_color="#2ca02c")
     assert _difference(red, green, None) > 30  # plainly different to most readers …

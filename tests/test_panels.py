@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qsl, urlsplit
 
-from geo import panels
 from geo import state as ms
-from geo.basemaps import basemap_by_id, find_key, load_basemaps
-from geo.camera import Camera
+from geo.app import panels
+from geo.app.picking import after_report
+from geo.app.search import search
+from geo.data.basemaps import basemap_by_id, find_key, load_basemaps
+from geo.data.views import load_views
 from geo.i18n import ui
-from geo.picking import after_report
-from geo.search import search
-from geo.urlstate import from_query, share_link
-from geo.views import load_views
+from geo.links import from_query, share_link
+from geo.spatial.camera import Camera
 
 BASEMAPS = load_basemaps()
 CLICK = {"last_active_drawing": {"properties": {"layer": "scope_yanbian", "id": "520330"}}}

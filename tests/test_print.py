@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-HIGHLIGHT = (255, 211, 0)  # geo.payloads.HIGHLIGHT, the selection's outline
+HIGHLIGHT = (255, 211, 0)  # geo.web.payloads.HIGHLIGHT, the selection's outline
 
 
 def _poppler(tool: str) -> str:
@@ -132,7 +132,7 @@ def test_bad_arguments_give_one_line_and_exit_2(tmp_path, args, message):
 def test_a_title_the_subset_lacks_falls_back_to_a_system_font(monkeypatch):
     from matplotlib import font_manager
 
-    from geo.fonts import SUBSET_FAMILY, cjk_font
+    from geo.printing.fonts import SUBSET_FAMILY, cjk_font
 
     assert cjk_font("示范区全貌")[0] == SUBSET_FAMILY  # every character in the subset
     cjk = [f for f in font_manager.fontManager.ttflist if "CJK" in f.name or "Hei" in f.name]

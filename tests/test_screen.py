@@ -13,9 +13,9 @@ import pytest
 import shapely
 from shapely.ops import nearest_points, polylabel
 
-from geo.catalog import load_catalog as _load_catalog
+from geo.data.catalog import load_catalog as _load_catalog
+from geo.data.views import load_views as _load_views
 from geo.i18n import ui
-from geo.views import load_views as _load_views
 from tests.browser import map_frame, painted, wait_for
 
 N_VIEWS = len(_load_views(_load_catalog()))  # presentation steps: one per preset view

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from geo import state as ms
-from geo.basemaps import basemap_by_id, load_basemaps
-from geo.camera import Camera, fit_zoom
-from geo.views import load_views
+from geo.data.basemaps import basemap_by_id, load_basemaps
+from geo.data.views import load_views
+from geo.spatial.camera import Camera, fit_zoom
 
 BASEMAPS = load_basemaps()
 

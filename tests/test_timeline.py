@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from geo import state as ms
-from geo.export import export_html
-from geo.tables import TableError, read_sources
-from geo.timeline import current_year, in_year, parse_year
+from geo.data.tables import TableError, read_sources
+from geo.data.timeline import current_year, in_year, parse_year
+from geo.web.export import export_html
 from tests.helpers import exported_layers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,7 +78,7 @@ def test_every_plan_project_has_a_status_history():
 
 
 def test_a_row_without_a_source_is_refused_naming_file_and_row(tmp_path):
-    from geo.buildinputs import Inputs
+    from geo.build.inputs import Inputs
 
     for name in ("sources.toml", "units.csv", "poles.csv", "stations.csv", "anchors.csv", "corridors.csv"):
         (tmp_path / name).write_bytes((TABLES / name).read_bytes())

@@ -13,10 +13,10 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.gcj import to_gcj
-from geo.layers import LayerError
-from geo.mapview import MapState, build_map
-from geo.userlayers import Limits, read_user_layer, with_layer
+from geo.data.layers import LayerError
+from geo.spatial.gcj import to_gcj
+from geo.uploads.layer import Limits, read_user_layer, with_layer
+from geo.web.mapview import MapState, build_map
 from tests.helpers import XSS_IMG
 
 

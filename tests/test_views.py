@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from geo.basemaps import load_basemaps
-from geo.camera import Camera
-from geo.catalog import load_catalog
+from geo.data.basemaps import load_basemaps
+from geo.data.catalog import load_catalog
+from geo.data.views import ViewsError, load_views
+from geo.links import find_feature, from_query, to_query
 from geo.paths import VIEWS_PATH
+from geo.spatial.camera import Camera
 from geo.state import MapState
-from geo.urlstate import find_feature, from_query, to_query
-from geo.views import ViewsError, load_views
 
 CATALOG = load_catalog()
 VIEWS = load_views(CATALOG)

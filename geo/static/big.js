@@ -1,5 +1,5 @@
 /* The 渝黔 map in the browser: big layers (thousands of features, such as 50,000 parcels) on one
- * canvas. geo/biglayer.py sends each feature's id, encoded geometry (and a lighter copy for small
+ * canvas. geo/web/biglayer.py sends each feature's id, encoded geometry (and a lighter copy for small
  * scales) and its shown values, escaped in Python; the field labels once. Here the geometry is
  * projected once (Web Mercator, zoom-0 pixels) and indexed in a grid; each view draws only what
  * it shows, skipping vertices closer than half a pixel; hover and click find the feature under
@@ -34,7 +34,7 @@
     return { rings: out, box: box };
   }
 
-  /* The rings of a geometry as geo.geojson_io.encode_geometry sends it (GCJ-02 copies). */
+  /* The rings of a geometry as geo.data.geojson.encode_geometry sends it (GCJ-02 copies). */
   function ringsOf(g) {
     if (!g.p) {  // a point or points, plain
       var points = g.type === "Point" ? [g.coordinates] : g.coordinates;
@@ -261,7 +261,7 @@
       return found;
     },
 
-    /* Hover or click text, put together from pieces escaped in Python (geo/biglayer.py). */
+    /* Hover or click text, put together from pieces escaped in Python (geo/web/biglayer.py). */
     _text: function (n, popup) {
       var lang = yq.lang || this._opts.lang, big = this._big, data = this._data;
       var column = data["values_" + lang] || data.values || data[Object.keys(data).filter(function (k) { return k.indexOf("values_") === 0; })[0]];

@@ -1,6 +1,6 @@
 /* The 渝黔 map in the browser, part 1 of 4: the registry of catalog layers and the drawing of
  * their features. Needs only Leaflet; works offline. Every string put into the page with
- * innerHTML was escaped in Python before (geo/popups.py). */
+ * innerHTML was escaped in Python before (geo/web/popups.py). */
 (function () {
   "use strict";
   if (window.yq) { return; }
@@ -45,7 +45,7 @@
     return out;
   };
 
-  /* Geometry from geo.geojson_io.encode_geometry: each coordinate sequence an encoded polyline
+  /* Geometry from geo.data.geojson.encode_geometry: each coordinate sequence an encoded polyline
    * (Google's algorithm, 1e-5°, latitude first). yq.DEPTH: nesting depth of the sequences per
    * type (the same table as geojson_io.SEQUENCE_DEPTH). */
   yq.DEPTH = { LineString: 0, MultiLineString: 1, Polygon: 1, MultiPolygon: 2 };

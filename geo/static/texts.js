@@ -1,6 +1,6 @@
 /* The 渝黔 map in the browser: the other language, loaded when first asked for. The dashboard's
  * data bundle carries the texts of the session's first language only; switching loads the other
- * one's pack once (a published file, geo/appdata.py), merges it into the drawn features (hover
+ * one's pack once (a published file, geo/app/appdata.py), merges it into the drawn features (hover
  * and click HTML, names, year variants, legend; all escaped in Python) and applies the state again. */
 (function () {
   "use strict";

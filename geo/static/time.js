@@ -1,6 +1,6 @@
 /* The 渝黔 map in the browser: the year shown. A feature that changes with the year carries
  * _yr ({year: index into _var, or -1 when it did not exist then; "now": today}) and _var (its
- * hover and click HTML and style value in each state, escaped in Python: geo/payloads.py).
+ * hover and click HTML and style value in each state, escaped in Python: geo/web/payloads.py).
  * yq.setYear swaps them in place: features leave and rejoin their layer, nothing is rebuilt. */
 (function () {
   "use strict";

@@ -1,0 +1,115 @@
+"""What the dashboard's panels show, worked out from the state without Streamlit.
+
+``dashboard.py`` draws widgets; the values it sets them to, the labels of its choices and the
+names of the files it offers come from here, so they are tested without a browser.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, MutableMapping, Sequence
+from typing import Any
+
+from geo import state as ms
+from geo.app.search import Hit
+from geo.data.basemaps import Basemap
+from geo.data.layers import LayerSet
+from geo.data.timeline import Year, current_year
+from geo.data.views import View
+from geo.i18n import Lang, ui
+from geo.links import share_link
+from geo.state import FeatureKey, MapState
+
+
+def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> dict[str, Any]:
+    """Every widget's value, by key, set from the state before it is drawn (one source of truth).
+    Pickers that show translated labels are keyed per language: Streamlit keys them by label.
+    The share-link box shows the link that reopens the state on `page_url`."""
+    values: dict[str, Any] = {f"show_{i}": i in state.visible for i in layerset.catalog.layer_ids}
+    values.update(present_toggle=state.present, lang_choice=state.lang, labels_toggle=state.labels)
+    values[f"basemap_choice_{state.lang}"] = state.basemap
+    values[f"view_pick_{state.lang}"] = state.view_id
+    values[f"year_pick_{state.lang}"] = current_year() if state.year is None else state.year
+    values["share_link"] = share_link(page_url, state)
+    return values
+
+
+def asset_base(static_serving: bool, base_url_path: str) -> str | None:
+    """Where the page finds files Streamlit serves from static/ ("" at the root, "/map" under
+    ``server.baseUrlPath = "map"``), or None when it does not serve them."""
+    return ("/" + base_url_path.strip("/")).rstrip("/") if static_serving else None
+
+
+def year_label(lang: Lang) -> Callable[[Year], str]:
+    """How the year picker shows a year: the number, or what "planned" means."""
+    return lambda year: ui("year_planned", lang) if year == "planned" else str(year)
+
+
+def present_heading(state: MapState, layerset: LayerSet, views: Sequence[View]) -> tuple[str, str]:
+    """Presentation mode's position ("2 / 5", "– / 5" off the steps) and title (the view's, or the map's)."""
+    view = ms.view_of(state, views)
+    ids = [v.id for v in views]
+    position = f"{ids.index(view.id) + 1 if view else '–'} / {len(ids)}"
+    title = view.title.get(state.lang) if view else layerset.catalog.title.get(state.lang)
+    return position, title
+
+
+def layer_switches(state: MapState, layerset: LayerSet) -> list[tuple[str, str, bool]]:
+    """(layer id, label with its ☑/☐ mark, on) for every layer that has features to show."""
+    rows = []
+    for spec in layerset.catalog.layers:
+        if spec.id in layerset.frames:
+            on = spec.id in state.visible
+            rows.append((spec.id, ("☑ " if on else "☐ ") + spec.title.get(state.lang), on))
+    return rows
+
+
+def basemap_label(basemap: Basemap, has_key: bool, lang: Lang) -> str:
+    """A basemap's name in the picker, marked when it needs a key the user has not given."""
+    return basemap.name.get(lang) + (f" — {ui('needs_key', lang)}" if basemap.needs_key and not has_key else "")
+
+
+def hit_labels(layerset: LayerSet, hits: Sequence[Hit], lang: Lang) -> dict[FeatureKey, str]:
+    """Search results as the picker shows them: the name in `lang`, then its layer's title."""
+    catalog = layerset.catalog
+    return {
+        h.key: f"{h.name_zh if lang == 'zh' else h.name_en} — {catalog.layer(h.layer_id).title.get(lang)}" for h in hits
+    }
+
+
+def prepared_token(state: MapState, when: dt.date, extra: object = None) -> str:
+    """What a prepared file was made for: the state except where the map was panned (which
+    follows into the file unasked), the day, and any option (`extra`). A new token asks again."""
+    return repr((dataclasses.replace(state, camera=None, camera_seq=0), when, extra))
+
+
+def held(store: MutableMapping[str, Any], name: str, token: str, data: bytes) -> bytes:
+    """The bytes a download button offers: those it already offered while the token is the same.
+
+    The map reporting a pan reruns the page and remakes the file with the new view; a reader
+    fetching the file at that moment would lose it (Streamlit drops the old one: 3 of 30 exports
+    under load). So a prepared file stays as it was until what it was prepared for changes."""
+    kept = store.get(name)
+    if kept is None or kept[0] != token:
+        store[name] = kept = (token, data)
+    return kept[1]
+
+
+def download_name(state: MapState, ending: str, when: dt.date) -> str:
+    """The name of a downloaded map: the view it shows (or "map") and the day."""
+    return f"yuqian-map-{state.view_id or 'map'}-{when.isoformat()}.{ending}"
+
+
+__all__ = [
+    "asset_base",
+    "basemap_label",
+    "download_name",
+    "held",
+    "hit_labels",
+    "layer_switches",
+    "prepared_token",
+    "present_heading",
+    "widget_values",
+    "year_label",
+]

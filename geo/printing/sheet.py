@@ -1,0 +1,306 @@
+"""Print-ready sheets (PDF, PNG, SVG) of a :class:`geo.state.MapState`, drawn offline with matplotlib.
+
+The sheet holds the title and caption; the map in an Albers equal-area projection (not Web
+Mercator) with the same catalog styles as the screen (one style source: dashes, fills, hatching
+for low confidence) and the same names, ranks and no overlaps; a legend of the visible layers; a
+true scale bar; a north arrow turned to true north; a locator inset; the sources and licences;
+the boundary statement; the coordinate system; the data's as-of date and the print date; and,
+when asked, the internal-use notice and a deployment's review number. Text stays text (fonts
+embedded as Type 42 in PDF, text elements in SVG). The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import geopandas as gpd
+
+from geo.data.layers import LayerSet
+from geo.data.styles import HIGHLIGHT
+from geo.data.timeline import in_year, year_text
+from geo.data.views import View
+from geo.i18n import Lang, ui
+from geo.printing.fonts import cjk_font
+from geo.printing.parts import TO_ALBERS, draw_layer, inset, legend, north_arrow, place_labels, sources_text
+from geo.spatial.camera import Bounds, Camera
+from geo.spatial.families import GEOMETRY_FAMILIES
+from geo.spatial.measure import CHINA_ALBERS
+from geo.state import MapState, view_of
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+Format = Literal["pdf", "png", "svg"]
+PAPER_MM = {"A4": (297, 210), "A3": (420, 297), "A2": (594, 420), "A1": (841, 594), "A0": (1189, 841)}
+MM = 1 / 25.4
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """How to print: paper, orientation, resolution (PNG), title override, notice."""
+
+    size: str = "A4"
+    orientation: Literal["landscape", "portrait"] = "landscape"
+    dpi: int = 300
+    title: str | None = None
+    notice: Literal["internal"] | None = None
+    when: dt.date = dt.date(2026, 1, 1)
+
+    def inches(self) -> tuple[float, float]:
+        """The paper's (width, height) in inches."""
+        long, short = PAPER_MM[self.size]
+        w, h = (long, short) if self.orientation == "landscape" else (short, long)
+        return w * MM, h * MM
+
+
+def _extent(state: MapState, views: Sequence[View], zone: Bounds) -> tuple[float, float, float, float]:
+    """(west, south, east, north) in degrees: the state's camera, its view's extent, or the zone."""
+    camera = state.camera
+    if camera is None:
+        view = view_of(state, views)
+        camera = view.camera if view else Camera(bounds=zone)
+    if camera.bounds is not None:
+        (south, west), (north, east) = camera.bounds
+        return west, south, east, north
+    (lat, lon), zoom = camera.centre_zoom()
+    half_w = 360 / 2**zoom * (1100 / 256) / 2  # what a ~1100×750 px screen shows at that zoom
+    half_h = half_w * 750 / 1100 * math.cos(math.radians(lat))
+    return lon - half_w, lat - half_h, lon + half_w, lat + half_h
+
+
+Box = tuple[float, float, float, float]  # (left, bottom, width, height) as fractions of the sheet
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each part of a sheet goes, and how large its type is: fractions of the paper."""
+
+    width: float  # inches
+    height: float
+    base: float  # body type size, points: grows with the paper
+    mx: float  # margins as fractions of the width and height
+    my: float
+    map_box: Box
+    legend_box: Box
+    inset_box: Box
+    footer_top: float
+    wrap: int  # characters per line of the caption under the title
+
+    @classmethod
+    def of(cls, sheet: Sheet, lang: str) -> Layout:
+        """The layout of `sheet` for text in `lang` (Chinese takes about twice the width a character)."""
+        width, height = sheet.inches()
+        mx, my = 10 * MM / width, 10 * MM / height
+        if sheet.orientation == "landscape":
+            map_box: Box = (mx, 0.17, 0.70 - mx, 0.655)
+            legend_box: Box = (0.72, 0.40, 0.28 - mx, 0.47)
+            inset_box: Box = (0.74, 0.18, 0.22, 0.20)
+            footer_top = 0.15
+        else:
+            map_box, legend_box, inset_box = (
+                (mx, 0.34, 1 - 2 * mx, 0.53),
+                (mx, 0.13, 0.55, 0.20),
+                (0.66, 0.14, 0.30, 0.18),
+            )
+            footer_top = 0.115
+        per_line = 125 if lang == "en" else 62
+        return cls(
+            width=width,
+            height=height,
+            base=7.5 * math.sqrt(width * height / (11.69 * 8.27)),
+            mx=mx,
+            my=my,
+            map_box=map_box,
+            legend_box=legend_box,
+            inset_box=inset_box,
+            footer_top=footer_top,
+            wrap=int(per_line * (map_box[2] * width / 8.0)),
+        )
+
+    @property
+    def frame_ratio(self) -> float:
+        """Width over height of the map frame on paper."""
+        return (self.map_box[2] * self.width) / (self.map_box[3] * self.height)
+
+
+def _rc(family: str) -> dict[str, Any]:
+    """matplotlib settings for a sheet: the CJK font, embedded type, stable SVG ids."""
+    return {
+        "font.family": [family, "DejaVu Sans"],
+        "pdf.fonttype": 42,
+        "svg.fonttype": "none",
+        "svg.hashsalt": "yuqian",
+        "hatch.linewidth": 0.6,
+        "axes.unicode_minus": False,
+    }
+
+
+def _heading(
+    fig: Figure, layout: Layout, layerset: LayerSet, state: MapState, views: Sequence[View], sheet: Sheet
+) -> None:
+    """Title, a subtitle with the year, the first lines of the view's caption, and the notice."""
+    lang, base = state.lang, layout.base
+    view = view_of(state, views)
+    title = sheet.title or (view.title.get(lang) if view else layerset.catalog.title.get(lang))
+    fig.text(layout.mx, 1 - layout.my, title, fontsize=base * 2.4, va="top")
+    subtitle = layerset.catalog.title.get(lang) if (view or sheet.title) else ""
+    caption = view.caption.get(lang) if view else ""
+    lines = [" · ".join(filter(None, [subtitle, year_text(state.year, lang)]))]
+    lines += textwrap.wrap(caption, layout.wrap, max_lines=2, placeholder=" …")  # the rest is on the map's page
+    if lines[0] or len(lines) > 1:
+        fig.text(layout.mx, 1 - layout.my - 0.055, "\n".join(lines), fontsize=base * 1.15, va="top", color="#333333")
+    if sheet.notice == "internal":
+        fig.text(
+            1 - layout.mx,
+            1 - layout.my,
+            ui("internal_use", lang),
+            fontsize=base * 1.6,
+            color="#b30000",
+            ha="right",
+            va="top",
+        )
+
+
+def _draw_layers(ax: Axes, layerset: LayerSet, visible: Sequence[str]) -> None:
+    """The visible layers in the catalog's styles, bottom first; unlocated features are skipped."""
+    for rank, layer_id in enumerate(visible):
+        frame = layerset.frames[layer_id]
+        located = frame[frame.geometry.notna()]
+        if not located.empty:
+            draw_layer(ax, located.to_crs(CHINA_ALBERS), layerset.catalog.layer(layer_id), zorder=10 + rank * 4)
+
+
+def _draw_selection(ax: Axes, layerset: LayerSet, state: MapState) -> None:
+    """The selected feature outlined in the highlight colour, as on the screen."""
+    found = layerset.feature(*state.selection) if state.selection else None
+    if found is None or found.geometry is None:
+        return
+    selected = gpd.GeoSeries([found.geometry], crs="EPSG:4326").to_crs(CHINA_ALBERS)
+    if found.geometry.geom_type in GEOMETRY_FAMILIES["point"]:
+        ax.scatter(
+            selected.x, selected.y, s=260, facecolor="none", edgecolor=HIGHLIGHT["color"], linewidth=3, zorder=45
+        )
+    else:
+        selected.boundary.plot(ax=ax, color=HIGHLIGHT["color"], linewidth=3.2, zorder=45)
+
+
+def _frame(ax: Axes, extent: tuple[float, float, float, float], layout: Layout) -> tuple[float, float, float, float]:
+    """Fit the map frame to `extent`, widened to the frame's shape (metres are square on paper);
+    returns the extent the frame really shows, in degrees."""
+    west, south, east, north = TO_ALBERS.transform_bounds(*extent, densify_pts=21)
+    (x0, x1), (y0, y1) = sorted((west, east)), sorted((south, north))
+    if (x1 - x0) / (y1 - y0) < layout.frame_ratio:
+        grow = ((y1 - y0) * layout.frame_ratio - (x1 - x0)) / 2
+        x0, x1 = x0 - grow, x1 + grow
+    else:
+        grow = ((x1 - x0) / layout.frame_ratio - (y1 - y0)) / 2
+        y0, y1 = y0 - grow, y1 + grow
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.figure.canvas.draw()  # settles the limits, so names are measured where they will be
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    shown = TO_ALBERS.transform_bounds(x0, y0, x1, y1, direction="INVERSE")
+    return shown[0], shown[1], shown[2], shown[3]
+
+
+def _furniture_and_names(
+    ax: Axes,
+    layerset: LayerSet,
+    visible: Sequence[str],
+    state: MapState,
+    extent: tuple[float, float, float, float],
+    base: float,
+) -> None:
+    """Scale bar and north arrow, then the names, kept clear of both."""
+    from matplotlib.transforms import Bbox
+    from matplotlib_scalebar.scalebar import ScaleBar
+
+    scalebar = ScaleBar(
+        1,
+        "m",
+        location="lower left",
+        box_alpha=0.85,
+        font_properties={"size": base},
+        length_fraction=0.22,
+        border_pad=0.8,
+    )
+    ax.add_artist(scalebar)
+    arrow = north_arrow(ax, extent, state.lang, base)
+    if not state.labels:
+        return
+    canvas = ax.figure.canvas
+    canvas.draw()  # the scale bar sizes itself when drawn
+    renderer = canvas.get_renderer()  # type: ignore[attr-defined]
+    # the scale bar's corner (its length_fraction, with its box and label), and the arrow
+    corner = Bbox.from_extents(0, 0, 0.3, 0.11).transformed(ax.transAxes)
+    obstacles = [corner, *(a.get_window_extent(renderer).expanded(1.2, 1.2) for a in arrow)]
+    place_labels(ax, layerset, visible, state.lang, extent, base * 1.05, obstacles)
+
+
+def _footer(fig: Figure, layout: Layout, layerset: LayerSet, visible: Sequence[str], lang: Lang, sheet: Sheet) -> None:
+    """Boundary statement, CRS, dates and review number, then the sources of what is shown."""
+    catalog = layerset.catalog
+    dates = f"{ui('data_as_of', lang)}: {catalog.as_of} · {ui('printed', lang)}: {sheet.when.isoformat()}"
+    review = f" · {ui('review_number', lang)}: {catalog.review_number}" if catalog.review_number else ""
+    footer = [catalog.boundary_statement.get(lang), ui("crs_print", lang), dates + review]
+    sources = textwrap.wrap(sources_text(layerset, visible, lang), int(layout.wrap * 1.9))
+    text = "\n".join(footer + sources[:6])
+    fig.text(
+        layout.mx, layout.footer_top, text, fontsize=layout.base * 0.82, va="top", color="#333333", linespacing=1.35
+    )
+
+
+def _save(fig: Figure, fmt: Format, dpi: int) -> bytes:
+    """The figure's bytes, with no date or version inside (the same sheet gives the same bytes)."""
+    out = io.BytesIO()
+    if fmt == "pdf":
+        fig.savefig(out, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": "yuqian-map"})
+    elif fmt == "svg":
+        fig.savefig(out, format="svg", metadata={"Date": None, "Creator": "yuqian-map"})
+    else:
+        fig.savefig(out, format="png", dpi=dpi, metadata={"Software": None})
+    return out.getvalue()
+
+
+def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> bytes:
+    """The sheet of `state` as PDF, PNG or SVG bytes."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    layerset = in_year(layerset, state.year)  # the zone as it was in the state's year
+    family, path = cjk_font(sheet.title or "")
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+    layout = Layout.of(sheet, state.lang)
+    visible = layerset.in_drawing_order(state.visible)
+    with matplotlib.rc_context(_rc(family)):  # type: ignore[arg-type]  # keys checked by matplotlib itself
+        fig = Figure(figsize=(layout.width, layout.height), dpi=sheet.dpi if fmt == "png" else 72)
+        FigureCanvasAgg(fig)
+        _heading(fig, layout, layerset, state, views, sheet)
+        ax = fig.add_axes(layout.map_box)
+        ax.set_facecolor("#f7f7f4")
+        _draw_layers(ax, layerset, visible)
+        _draw_selection(ax, layerset, state)
+        shown = _frame(ax, _extent(state, views, layerset.catalog.extent), layout)
+        _furniture_and_names(ax, layerset, visible, state, shown, layout.base)
+        legend(fig.add_axes(layout.legend_box), layerset, visible, state.lang, layout.base)
+        inset(fig.add_axes(layout.inset_box), layerset, shown)
+        left, bottom, _, height = layout.inset_box
+        fig.text(left, bottom + height + 0.005, ui("overview_inset", state.lang), fontsize=layout.base * 0.9)
+        _footer(fig, layout, layerset, visible, state.lang, sheet)
+        return _save(fig, fmt, sheet.dpi)
+
+
+__all__ = ["PAPER_MM", "Format", "Sheet", "render"]
