@@ -120,7 +120,7 @@ def main() -> None:
     baseline_html(frame, base)
     base_s = time.perf_counter() - started
     count = args.features
-    ours_drawn = f"() => window.yq && yq.bigDrawn && yq.bigDrawn() >= {count}"
+    ours_drawn = f"() => window.yq && yq.probe.bigDrawn() >= {count}"
     base_drawn = f"() => document.querySelectorAll('path.leaflet-interactive').length >= {count}"
     firsts, frames, base_firsts, base_frames = [], [], [], []
     with chromium() as browser:
@@ -170,7 +170,7 @@ def dashboard_upload(layer: Path) -> tuple[float, float, float]:
         started = time.perf_counter()
         page.get_by_role("button", name="添加图层").click()
         try:
-            wait_for(page, lambda: map_frame(page).evaluate("window.yq && yq.bigDrawn ? yq.bigDrawn() : 0") > 0,
+            wait_for(page, lambda: map_frame(page).evaluate("window.yq && yq.probe ? yq.probe.bigDrawn() : 0") > 0,
                      timeout=int(os.environ.get("YQ_BENCH_WAIT", "300")), what="the big layer drawn")  # fmt: skip
         except TimeoutError:
             page.screenshot(path="/tmp/big-dashboard.png")

@@ -89,7 +89,7 @@ def test_a_big_layer_paints_on_one_canvas_and_answers_hover_and_click(chromium, 
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
-    page.wait_for_function(f"() => window.yq && yq.bigDrawn && yq.bigDrawn() >= {len(frame)}", timeout=30_000)
+    page.wait_for_function(f"() => window.yq && yq.probe.bigDrawn() >= {len(frame)}", timeout=30_000)
     assert page.evaluate("document.querySelectorAll('canvas.yq-big').length") == 1
     assert page.evaluate("document.querySelectorAll('path.leaflet-interactive').length") < 1000  # not one SVG path each
     # the hostile parcel (the first) under the pointer: its name shows as text, nothing runs

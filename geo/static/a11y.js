@@ -21,7 +21,7 @@
   function features(map) {
     var out = [];
     yq.registered(map).forEach(function (group) {
-      if (group.yqLayerId === "_selection") { return; }
+      if (group.yqLayerId === yq.SELECTION) { return; }
       var rank = yq.priorities[group.yqLayerId];
       group.eachLayer(function (layer) {
         if (!layer.eachLayer) { return; }
@@ -131,8 +131,8 @@
     setTimeout(function () { live.textContent = message; }, 50);  // a change screen readers notice
   }
 
-  /* Called by yq.apply: describe the map, announce a new selection. */
-  yq.a11yApply = function (map, state) {
+  /* After every state: describe the map, announce a new selection. */
+  yq.on("applied", function a11yApply(map, state) {
     var container = map.getContainer();
     var lang = state.lang === "en" ? "en" : "zh-CN";
     document.documentElement.lang = lang;
@@ -148,12 +148,12 @@
     if (box) {  // the list's name and options in the page's language
       box.setAttribute("aria-label", text("features"));
       box.setAttribute("data-hint", text("featuresHint"));
-      if (yq.rebuildFeatureList) { yq.rebuildFeatureList(); }
+      yq.rebuildFeatureList();
     }
     var said = state.selection && state.selection.announce;
     if (said && said !== yq.announced) { announce(said); }
     yq.announced = said || null;
-  };
+  });
 
   yq.reducedMotion = function () {
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);

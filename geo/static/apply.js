@@ -1,4 +1,4 @@
-/* The 渝黔 map in the browser, part 3 of 4: one function, yq.apply(state), draws a map state.
+/* The 渝黔 map in the browser: one function, yq.apply(state), draws a map state.
  * The live dashboard and the exported file both call it; Python sends only data (JSON):
  *   {lang, visible: [layerId], selection: {key, data, options} | null,
  *    camera: {center, zoom} | {bounds} | null, cameraSeq, crs: "wgs84"|"gcj02",
@@ -11,7 +11,7 @@
   /* Switch every tooltip and the legend to `lang`. */
   function setLang(map, lang, texts) {
     if (!lang || lang === yq.lang) { return; }
-    if (yq.hasTexts && !yq.hasTexts(lang, texts && texts[lang])) { return; }  // applied again once loaded
+    if (!yq.hasTexts(lang, texts && texts[lang])) { return; }  // applied again once loaded
     yq.lang = lang;
     Object.keys(yq.groups).forEach(function (id) {
       yq.groups[id].eachLayer(function (layer) {
@@ -23,8 +23,8 @@
       });
     });
     map.closePopup();
-    if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
-    if (yq.relabelControls) { yq.relabelControls(map); }
+    yq.emit("legend");
+    yq.emit("lang", map, lang);
     document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   }
 
@@ -37,8 +37,7 @@
       gcj = yq.gcjSource();
       if (!gcj) { return false; }  // its data has not arrived yet; the next apply retries
     }
-    Object.keys(yq.groups).forEach(function (id) {
-      if (id === "_selection") { return; }
+    yq.layerIds().forEach(function (id) {
       yq.groups[id].eachLayer(function (layer) {
         if (layer.yqShiftTo) { layer.yqShiftTo(gcj ? gcj[id] : null); return; }  // a big layer (one canvas)
         if (!layer.eachLayer) { return; }
@@ -55,7 +54,7 @@
       });
     });
     yq.crs = crs;
-    if (map.yqLegendUpdate) { map.yqLegendUpdate(); }
+    yq.emit("legend");
     return true;
   }
 
@@ -106,9 +105,8 @@
   function setVisible(map, visible) {
     var wanted = {};
     visible.forEach(function (id) { wanted[id] = true; });
-    Object.keys(yq.groups).forEach(function (id) {
+    yq.layerIds().forEach(function (id) {
       var g = yq.groups[id];
-      if (id === "_selection") { return; }
       if (wanted[id] && !map.hasLayer(g)) { map.addLayer(g); }
       if (!wanted[id] && map.hasLayer(g)) { map.removeLayer(g); }
     });
@@ -119,7 +117,7 @@
     if (key === yq.selectionKey) { return; }
     if (yq.selectionLayer) { map.removeLayer(yq.selectionLayer); yq.selectionLayer = null; }
     if (selection) {
-      yq.selectionLayer = yq.register(L.featureGroup(), "_selection", 100000);
+      yq.selectionLayer = yq.register(L.featureGroup(), yq.SELECTION, 100000);
       yq.geojson(selection.data, selection.options).addTo(yq.selectionLayer);
       map.addLayer(yq.selectionLayer);
     }
@@ -176,16 +174,16 @@
     if (crs !== (yq.crs || "wgs84") || (crs === "gcj02" && stamp !== yq.shiftedStamp)) {
       if (shift(map, crs)) { yq.shiftedStamp = stamp; }
     }
-    if (yq.setYear) { yq.setYear(map, state.year || null); }
+    yq.emit("year", map, state.year || null);
     var yearHtml = state.year ? state.year.html : "";  // "截至 2026 年" at the top of the legend
-    if (yearHtml !== yq.yearHtml) { yq.yearHtml = yearHtml; if (map.yqLegendUpdate) { map.yqLegendUpdate(); } }
+    if (yearHtml !== yq.yearHtml) { yq.yearHtml = yearHtml; yq.emit("legend"); }
     setVisible(map, state.visible || []);
     setSelection(map, state.selection || null);
-    if (yq.present) { yq.present(map, state); }  // first: the caption it shows is room the camera keeps free
+    yq.emit("present", map, state);  // first: the caption it shows is room the camera keeps free
     setCamera(map, state.camera || null, state.cameraSeq || 0, animate);
     yq.labelsOn = state.labels !== false;
-    if (yq.relabel) { yq.relabel(); }
-    if (yq.a11yApply) { yq.a11yApply(map, state); }
+    yq.emit("labels");
+    yq.emit("applied", map, state);
     return true;
   };
 
@@ -245,15 +243,14 @@
   /* Start: remember the map and how its features were drawn, then apply the state in the JSON
    * block `stateId` (an export) or the page's state (the dashboard), and listen for new ones. */
   yq.boot = function (map, drawnCrs, stateId, relay) {
-    yq.map = map;
+    yq.map = map;  // the page's map, for scripts and tests that need a handle on it (set here only)
     // whether the map is moving (a flight to a view): tests and tools wait for it to settle
     map.on("movestart", function () { yq.moving = true; });
     map.on("moveend", function () { yq.moving = false; });
     yq.relay = relay || null;
     yq.crs = drawnCrs || "wgs84";
     yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs
-    if (yq.labelsOnMap) { yq.labelsOnMap(map); }
-    if (yq.pageOnMap) { yq.pageOnMap(map); }
+    yq.emit("boot", map);
     var block = stateId ? document.getElementById(stateId) : null;
     if (block) {
       yq.apply(JSON.parse(block.textContent), { animate: false });

@@ -245,7 +245,6 @@
       });
       ctx.globalAlpha = 1;
       this._drawnCount = order.reduce(function (sum, key) { return sum + batches[key].items.length; }, 0);
-      yq.bigDrawnCount = (yq.bigDrawnCount || 0) + 1;
     },
 
     /* The feature under a map event (topmost: the last drawn), or -1. */
@@ -295,9 +294,7 @@
       var n = this._at(e);
       if (n < 0 || yq.measuring) { return; }
       if (this._opts.layer) { yq.picked(this._opts.layer, this._data.ids[n], e.latlng); }
-      var map = this._map, width = Math.max(220, Math.min(440, map.getSize().x - 60));
-      L.popup({ maxWidth: width, minWidth: Math.min(300, width), autoPanPadding: [20, 20], className: "yq-popup" })
-        .setLatLng(e.latlng).setContent(this._text(n, true)).openOn(map);
+      yq.openPopup(this._map, e.latlng, this._text(n, true));
     },
   });
 
@@ -309,7 +306,7 @@
   };
 
   /* For tools and tests: how many features the big layers on the map drew last time. */
-  yq.bigDrawn = function () {
+  yq.probe.bigDrawn = function () {
     var total = 0;
     Object.keys(yq.groups).forEach(function (id) {
       yq.groups[id].eachLayer(function (l) { if (l instanceof yq.BigLayer && l._map) { total += l._drawnCount || 0; } });

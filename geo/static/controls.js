@@ -1,4 +1,4 @@
-/* The 渝黔 map in the browser, part 4 of 4: full screen and measure, our own and offline. */
+/* The 渝黔 map in the browser: full screen and measure, our own and offline. */
 (function () {
   "use strict";
   var yq = window.yq;
@@ -15,16 +15,20 @@
     el.title = text(key);
     el.setAttribute("aria-label", text(key));
   }
-  /* Called by setLang: every control says its name in the new language. */
-  yq.relabelControls = function (map) {
+  var redrawMeasure = function () {};  // the measure tool, when on the map, redraws its result
+
+  /* Every control says its name in the current language (Python calls it once the controls are
+   * on the map; the "lang" event again whenever the language changes). */
+  yq.nameControls = function (map) {
     var root = map.getContainer();
     [[".leaflet-control-zoom-in", "zoomIn"], [".leaflet-control-zoom-out", "zoomOut"],
      [".yq-fullscreen", "fullscreen"], [".yq-measure .yq-button", "measure"]].forEach(function (pair) {
       var el = root.querySelector(pair[0]);
       if (el) { name(el, pair[1]); }
     });
-    if (yq.measureRedraw) { yq.measureRedraw(); }
+    redrawMeasure();
   };
+  yq.on("lang", yq.nameControls);
 
   /* Full screen: the browser's Fullscreen API where allowed, else fill the window. */
   yq.fullscreen = function (map, texts) {
@@ -67,7 +71,6 @@
     }
     return Math.abs(area * R * R / 2);
   }
-  yq.ringArea = ringArea;
 
   function fmtKm(m) { return m >= 10000 ? (m / 1000).toFixed(1) + " km" : (m / 1000).toFixed(2) + " km"; }
   function fmtKm2(m2) { return (m2 / 1e6).toFixed(m2 >= 1e8 ? 0 : 2) + " km\u00B2"; }
@@ -128,7 +131,7 @@
       document.addEventListener("keydown", function (e) { if (active && e.key === "Escape") { stop(); } });
       return wrap;
     };
-    yq.measureRedraw = function () { if (active) { redraw(); } };
+    redrawMeasure = function () { if (active) { redraw(); } };
     return control.addTo(map);
   };
 })();

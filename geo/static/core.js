@@ -1,10 +1,48 @@
-/* The 渝黔 map in the browser, part 1 of 4: the registry of catalog layers and the drawing of
- * their features. Needs only Leaflet; works offline. Every string put into the page with
- * innerHTML was escaped in Python before (geo/web/popups.py). */
+/* The 渝黔 map in the browser: loaded first, it makes `yq`, the one object the modules share, and
+ * holds the registry of catalog layers and the drawing of their features. Needs only Leaflet;
+ * works offline. Every string put into the page with innerHTML was escaped in Python before
+ * (geo/web/popups.py).
+ * Modules talk through events, each registered by the module that answers it (never an optional
+ * call into another module): apply.js emits them while it draws a state, in this order —
+ *   "boot" (map)            once, when the map starts: labels.js, page.js
+ *   "lang" (map, lang)      the language changed: controls.js relabels its buttons
+ *   "legend" ()             what the legend shows changed: legend.js
+ *   "year" (map, year)      the year to show: time.js
+ *   "present" (map, state)  presentation on or off, and the caption: page.js
+ *   "labels" ()             names to place again: labels.js
+ *   "applied" (map, state)  after every state: a11y.js
+ *   "texts" (lang)          the other language's texts arrived (texts.js): time.js redraws its variants
+ * What tests and tools read lives under yq.probe, apart from the API. */
 (function () {
   "use strict";
   if (window.yq) { return; }
-  var yq = (window.yq = { groups: {}, data: {} });
+  var yq = (window.yq = { groups: {}, data: {}, probe: {} });
+
+  var handlers = {};
+  /* Answer the event `name` with `fn` (called in the order registered). */
+  yq.on = function (name, fn) {
+    (handlers[name] = handlers[name] || []).push(fn);
+  };
+  /* Tell every module that answers `name`; the arguments are passed on. */
+  yq.emit = function (name) {
+    var args = Array.prototype.slice.call(arguments, 1);
+    (handlers[name] || []).forEach(function (fn) { fn.apply(null, args); });
+  };
+
+  /* The group that draws the selected feature's outline: registered like a layer, but not one. */
+  yq.SELECTION = "_selection";
+  /* Ids of the registered catalog layers (the selection's group left out). */
+  yq.layerIds = function () {
+    return Object.keys(yq.groups).filter(function (id) { return id !== yq.SELECTION; });
+  };
+
+  /* A feature's popup: as wide as its content up to a readable measure (and never past the map),
+   * wrapping beyond. Not bindPopup: it stops the click, and the measure tool needs every click. */
+  yq.openPopup = function (map, latlng, html) {
+    var width = Math.max(220, Math.min(440, map.getSize().x - 60));
+    L.popup({ maxWidth: width, minWidth: Math.min(300, width), autoPanPadding: [20, 20], className: "yq-popup" })
+      .setLatLng(latlng).setContent(html).openOn(map);
+  };
 
   /* Remember which catalog layer a Leaflet group draws, and its drawing rank. */
   yq.register = function (group, layerId, rank) {
@@ -127,9 +165,9 @@
 
   yq.geojson = function (data, opts) {
     var styleOf = yq.styleFor(opts);
-    if (data.big && yq.BigLayer) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
+    if (data.big) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
     data = decodeAll(data);
-    if (opts.label && opts.layer && yq.labelSpec) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
+    if (opts.label && opts.layer) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
     var index = 0;
     var layer = L.geoJSON(data, {
       style: styleOf,
@@ -143,17 +181,12 @@
         if (hatch) { l.on("add", function () { ensureHatch(l, hatch); }); }
         var tip = p["_tip_" + (yq.lang || opts.lang)];
         if (tip) { l.bindTooltip(tip, { sticky: true, className: "yq-tooltip" }); }
-        // not bindPopup: it stops the click, and the measure tool needs every map click
         l.on("click", function (e) {
           var pop = p["_pop_" + (yq.lang || opts.lang)];
           if (yq.measuring || !l._map) { return; }
-          if (yq.bigAt && yq.bigAt(l._map, e.latlng)) { return; }  // a big layer's feature on top answers
+          if (yq.bigAt(l._map, e.latlng)) { return; }  // a big layer's feature on top answers
           if (opts.layer) { yq.picked(opts.layer, p.id, e.latlng); }
-          if (!pop) { return; }
-          // as wide as its content up to a readable measure (and never past the map), wrapping beyond
-          var width = Math.max(220, Math.min(440, l._map.getSize().x - 60));
-          L.popup({ maxWidth: width, minWidth: Math.min(300, width), autoPanPadding: [20, 20], className: "yq-popup" })
-            .setLatLng(e.latlng).setContent(pop).openOn(l._map);
+          if (pop) { yq.openPopup(l._map, e.latlng, pop); }
         });
         if (opts.highlight) {
           l.on("mouseover", function () { if (l.setStyle) { l.setStyle(opts.highlight); } });

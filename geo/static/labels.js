@@ -127,10 +127,12 @@
   };
 
   /* Place again after anything that moves or changes what is drawn. */
-  yq.labelsOnMap = function (map) {
+  var placed = null;  // the map whose names this module places
+  yq.on("boot", function labelsOnMap(map) {
+    placed = map;
     pane(map);
     map.on("zoomend moveend layeradd layerremove resize", function () { schedule(map); });
-    yq.relabel = function () { schedule(map); };
     schedule(map);
-  };
+  });
+  yq.on("labels", function relabel() { if (placed) { schedule(placed); } });
 })();

@@ -1,8 +1,11 @@
-/* The 渝黔 map in the browser, part 2 of 4: the legend, which lists exactly the registered
+/* The 渝黔 map in the browser: the legend, which lists exactly the registered
  * layers on the map, in the current language, and keeps polygons below lines below points. */
 (function () {
   "use strict";
   var yq = window.yq;
+
+  var current = null;  // the legend on the page's map redraws itself
+  yq.on("legend", function () { if (current) { current(); } });
 
   function restack(map) {
     yq.registered(map).forEach(function (g) { if (g.bringToFront) { g.bringToFront(); } });
@@ -11,7 +14,6 @@
   /* configs = {lang: {title, order, entries: {layerId: html}, lowConfidence, lowHtml, emptyHtml,
    * footerHtml, crsHtml}}. */
   yq.legend = function (map, configs, defaultLang) {
-    yq.map = map;  // the page's map, for scripts and tests that need a handle on it
     if (map.yqLegend) { map.yqLegend.remove(); map.off("layeradd layerremove", map.yqLegendUpdate); }
     var control = L.control({ position: "bottomright" });
     var div;
@@ -81,6 +83,7 @@
     }
     map.yqLegend = control;
     map.yqLegendUpdate = update;
+    current = update;
     map.on("layeradd layerremove", update);
     update();
     return control;

@@ -82,8 +82,8 @@
     yq.captionControl = control.addTo(map);
   }
 
-  /* Called by yq.apply with every state. */
-  yq.present = function (map, state) {
+  /* With every state: presentation on or off, and the view's caption. */
+  yq.on("present", function present(map, state) {
     var presenting = !!state.present;
     var key = presenting && state.caption ? JSON.stringify(state.caption) : "";
     if (key !== yq.captionKey) { caption(map, presenting ? state.caption : null); yq.captionKey = key; }
@@ -93,9 +93,9 @@
       L.DomUtil[presenting ? "addClass" : "removeClass"](map.getContainer(), "yq-presenting");
     }
     yq.fitFrame(map);
-  };
+  });
 
-  yq.pageOnMap = function (map) {
+  yq.on("boot", function pageOnMap(map) {
     listenKeys();
     var p = page();
     if (!p) { return; }
@@ -106,5 +106,5 @@
       if (main) { new window.ResizeObserver(refit).observe(main); }
     }
     refit();
-  };
+  });
 })();

@@ -24,7 +24,7 @@
     });
     if (pack.legend) { yq.legendData = yq.legendData || {}; yq.legendData[pack.lang] = pack.legend; }
     yq.textLangs[pack.lang] = true;
-    yq.yearKey = null;  // features that change with the year take their texts from the variants again
+    yq.emit("texts", pack.lang);
   };
 
   /* Whether `lang`'s texts are here; if not, load them from `url` and apply the state again. */
@@ -34,7 +34,7 @@
       loading[lang] = true;
       var script = document.createElement("script");
       script.src = url;
-      script.onload = function () { if (yq.sync) { yq.sync(); } };
+      script.onload = function () { yq.sync(); };
       script.onerror = function () { loading[lang] = false; console.error("yq: cannot load the texts of " + lang); };
       document.head.appendChild(script);
     }

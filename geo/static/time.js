@@ -1,7 +1,7 @@
 /* The 渝黔 map in the browser: the year shown. A feature that changes with the year carries
  * _yr ({year: index into _var, or -1 when it did not exist then; "now": today}) and _var (its
  * hover and click HTML and style value in each state, escaped in Python: geo/web/payloads.py).
- * yq.setYear swaps them in place: features leave and rejoin their layer, nothing is rebuilt. */
+ * On the "year" event it swaps them in place: features leave and rejoin their layer, nothing is rebuilt. */
 (function () {
   "use strict";
   var yq = window.yq;
@@ -21,12 +21,13 @@
     if (tip && f.getTooltip && f.getTooltip()) { f.setTooltipContent(tip); }
   }
 
+  var shownKey = null;  // the year drawn now
+
   /* Show the map as it was in year.key ("2019" … "planned", "now"). */
-  yq.setYear = function (map, year) {
-    if (!year || year.key === yq.yearKey) { return; }
-    yq.yearKey = year.key;
-    Object.keys(yq.groups).forEach(function (id) {
-      if (id === "_selection") { return; }
+  yq.on("year", function setYear(map, year) {
+    if (!year || year.key === shownKey) { return; }
+    shownKey = year.key;
+    yq.layerIds().forEach(function (id) {
       yq.groups[id].eachLayer(function (layer) {
         if (!layer.eachLayer) { return; }
         var hidden = [];
@@ -45,5 +46,9 @@
       });
     });
     map.closePopup();
-  };
+  });
+
+  /* The other language arrived: features that change with the year take their texts from the
+   * variants again, at the next state. */
+  yq.on("texts", function () { shownKey = null; });
 })();

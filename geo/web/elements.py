@@ -124,7 +124,7 @@ class Controls(MapScript):
         {% macro script(this, kwargs) %}
             yq.fullscreen({{ this.map_name() }}, {{ this.texts }});
             yq.measure({{ this.map_name() }});
-            yq.relabelControls({{ this.map_name() }});
+            yq.nameControls({{ this.map_name() }});
         {% endmacro %}
         """
     )
