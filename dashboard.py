@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import state as ms
-from geo.app import panels, picking
+from geo.app import keys, panels, picking
 from geo.app.appdata import AppData
 from geo.app.details import details_html, feature_details, unlocated
 from geo.app.downloads import features_geojson, features_table
@@ -123,7 +123,7 @@ def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict
 
 
 def _on_basemap() -> None:
-    chosen = shared().basemap(st.session_state[f"basemap_choice_{state().lang}"])
+    chosen = shared().basemap(st.session_state[keys.basemap_choice(state().lang)])
     new, used = ms.set_basemap(state(), chosen, key=basemap_key(chosen))
     st.session_state.basemap_refused = None if used else chosen.id  # explained under the selector
     commit(new)
@@ -166,7 +166,7 @@ def _toggles(ls: LayerSet, lang: Lang) -> None:
         st.markdown(f"**{md(group_title.get(lang))}**")
         for spec in specs:
             error = ls.errors.get(spec.id)
-            bound = _bound(f"show_{spec.id}", ms.toggle, ls, spec.id)
+            bound = _bound(keys.show(spec.id), ms.toggle, ls, spec.id)
             st.checkbox(spec.title.get(lang), disabled=error is not None, help=spec.description.get(lang), **bound)
             if error is not None:
                 st.error(f"{ui('layer_error', lang)}: {error.summary_in(lang)}")
@@ -199,8 +199,8 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
     """Presentation mode's band: steps, title, year, layers, names, exit (keys: geo/static/page.js)."""
     position, title = panels.present_heading(state(), ls, views := shared().views)
     cols = st.columns([1.15, 0.55, 1.05, 3.6, 0.85, 1, 0.95, 1.8], vertical_alignment="center", gap="small")
-    for col, delta, label in ((cols[0], -1, "previous"), (cols[2], 1, "next")):
-        step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": f"step_{label[:4]}"}
+    for col, delta, label, key in ((cols[0], -1, "previous", keys.STEP_PREV), (cols[2], 1, "next", keys.STEP_NEXT)):
+        step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": key}
         col.button(ui(label, lang), width="stretch", **step)
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
@@ -210,13 +210,13 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
         for layer_id, label, on in panels.layer_switches(state(), ls):
             flip = {"on_click": _do, "args": (ms.toggle, ls, layer_id, not on), "key": f"flip_{layer_id}"}
             st.button(label, width="stretch", **flip)
-    cols[6].toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
-    exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": "present_exit"}
+    cols[6].toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
+    exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": keys.PRESENT_EXIT}
     cols[7].button(ui("exit_presentation", lang), width="stretch", **exit_args)
 
 
 def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
-    pick = _bound(f"year_pick_{lang}", ms.set_year)  # applied in place, like a toggle
+    pick = _bound(keys.year_pick(lang), ms.set_year)  # applied in place, like a toggle
     where.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **pick, **shown)
 
 
@@ -226,7 +226,7 @@ def _basemap_picker(lang: Lang) -> None:
 
     # one widget per language: Streamlit keys a selectbox's value by its shown label
     ids = [b.id for b in shared().basemaps]
-    choice = {"key": f"basemap_choice_{lang}", "format_func": label, "placeholder": ui("choose", lang)}
+    choice = {"key": keys.basemap_choice(lang), "format_func": label, "placeholder": ui("choose", lang)}
     st.selectbox(ui("basemap", lang), ids, on_change=_on_basemap, **choice)
     if refused := st.session_state.get("basemap_refused"):
         st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))
@@ -240,18 +240,18 @@ def _search(ls: LayerSet, lang: Lang) -> None:
     elif hits:
         labels = panels.hit_labels(ls, hits, lang)
         pick = {"index": None, "placeholder": ui("choose", lang), "format_func": lambda k: labels.get(k, str(k))}
-        st.selectbox(ui("search_results", lang), list(labels), **pick, **_bound(f"search_pick_{lang}", ms.go_to, ls))
+        st.selectbox(ui("search_results", lang), list(labels), **pick, **_bound(keys.search_pick(lang), ms.go_to, ls))
 
 
 def _sidebar(ls: LayerSet, lang: Lang) -> None:
     with st.sidebar:
-        lang_pick = _bound("lang_choice", ms.set_lang)
+        lang_pick = _bound(keys.LANG_CHOICE, ms.set_lang)
         st.radio(ui("language", lang), LANGS, horizontal=True, format_func=LANG_NAMES.get, **lang_pick)
-        st.toggle(ui("presentation", lang), **_bound("present_toggle", ms.set_present))
-        st.toggle(ui("labels", lang), **_bound("labels_toggle", ms.set_labels))
+        st.toggle(ui("presentation", lang), **_bound(keys.PRESENT_TOGGLE, ms.set_present))
+        st.toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
         titles = {v.id: v.title.get(lang) for v in shared().views}
         pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
-        pick |= _bound(f"view_pick_{lang}", ms.open_view_id, ls, shared().views)
+        pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, shared().views)
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
         _year_picker(st, lang)
         _basemap_picker(lang)
@@ -261,7 +261,7 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _export_panel(ls, lang)
         _print_panel(ls, lang)
         with st.expander(ui("share_link", lang)):  # a text box, not st.code: no 1.5 MB highlighter
-            st.text_input(ui("share_link", lang), key="share_link", label_visibility="collapsed")
+            st.text_input(ui("share_link", lang), key=keys.SHARE_LINK, label_visibility="collapsed")
 
 
 def _notices(lang: Lang) -> None:
@@ -300,6 +300,7 @@ def _live_map(ls: LayerSet) -> None:
     basemap = shared().basemap(state().basemap)
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
     shown["texts"] = assets.texts  # where the other language's texts are, loaded on switching
+    shown["page"] = keys.for_browser()  # the presenter's buttons page.js presses, by their keys
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
     st.iframe(sync_html(shown, seq=st.session_state.sync[1], session=st.session_state.sync[2]), height=1)
     if basemap.crs == "gcj02":

@@ -12,6 +12,7 @@ from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 from geo import state as ms
+from geo.app import keys
 from geo.app.search import Hit
 from geo.data.basemaps import Basemap
 from geo.data.layers import LayerSet
@@ -26,12 +27,14 @@ def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> di
     """Every widget's value, by key, set from the state before it is drawn (one source of truth).
     Pickers that show translated labels are keyed per language: Streamlit keys them by label.
     The share-link box shows the link that reopens the state on `page_url`."""
-    values: dict[str, Any] = {f"show_{i}": i in state.visible for i in layerset.catalog.layer_ids}
-    values.update(present_toggle=state.present, lang_choice=state.lang, labels_toggle=state.labels)
-    values[f"basemap_choice_{state.lang}"] = state.basemap
-    values[f"view_pick_{state.lang}"] = state.view_id
-    values[f"year_pick_{state.lang}"] = current_year() if state.year is None else state.year
-    values["share_link"] = share_link(page_url, state)
+    values: dict[str, Any] = {keys.show(i): i in state.visible for i in layerset.catalog.layer_ids}
+    values[keys.PRESENT_TOGGLE] = state.present
+    values[keys.LANG_CHOICE] = state.lang
+    values[keys.LABELS_TOGGLE] = state.labels
+    values[keys.basemap_choice(state.lang)] = state.basemap
+    values[keys.view_pick(state.lang)] = state.view_id
+    values[keys.year_pick(state.lang)] = current_year() if state.year is None else state.year
+    values[keys.SHARE_LINK] = share_link(page_url, state)
     return values
 
 

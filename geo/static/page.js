@@ -34,6 +34,10 @@
     map.invalidateSize({ pan: false });
   };
 
+  /* The dashboard's widget keys and page block this module uses, as the page sends them with every
+   * state (geo/app/keys.py); none in an exported file, which has no buttons to press. */
+  var keys = { next: null, prev: null, exit: null, main: null };
+
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName || ""));
   }
@@ -41,7 +45,7 @@
   /* A presenter's key: press the page's own step or exit button, so the dashboard does the rest. */
   function onKey(e) {
     if (!yq.presenting || typing(e.target) || e.altKey || e.ctrlKey || e.metaKey) { return; }
-    var key = NEXT[e.key] ? "step_next" : PREV[e.key] ? "step_prev" : e.key === "Escape" && !yq.measuring ? "present_exit" : null;
+    var key = NEXT[e.key] ? keys.next : PREV[e.key] ? keys.prev : e.key === "Escape" && !yq.measuring ? keys.exit : null;
     var p = page();
     var button = key && p ? p.document.querySelector(".st-key-" + key + " button") : null;
     if (!button) { return; }
@@ -84,6 +88,11 @@
 
   /* With every state: presentation on or off, and the view's caption. */
   yq.on("present", function present(map, state) {
+    if (state.page) {
+      keys = state.page;
+      var p = page();
+      if (p) { observeMain(p, function () { yq.fitFrame(map); }); }
+    }
     var presenting = !!state.present;
     var key = presenting && state.caption ? JSON.stringify(state.caption) : "";
     if (key !== yq.captionKey) { caption(map, presenting ? state.caption : null); yq.captionKey = key; }
@@ -95,16 +104,22 @@
     yq.fitFrame(map);
   });
 
+  /* Refit when what is above the map changes height (a notice, a caption). The block's selector
+   * comes with the first state, which may arrive after the map starts: tried again then. */
+  var observed = false;
+  function observeMain(p, refit) {
+    if (observed || !keys.main || !window.ResizeObserver) { return; }
+    var main = p.document.querySelector(keys.main);
+    if (main) { new window.ResizeObserver(refit).observe(main); observed = true; }
+  }
+
   yq.on("boot", function pageOnMap(map) {
     listenKeys();
     var p = page();
     if (!p) { return; }
     var refit = function () { yq.fitFrame(map); };
     p.addEventListener("resize", refit);
-    if (window.ResizeObserver) {  // what is above the map changed height (a notice, a caption)
-      var main = p.document.querySelector('[data-testid="stMainBlockContainer"]');
-      if (main) { new window.ResizeObserver(refit).observe(main); }
-    }
+    observeMain(p, refit);
     refit();
   });
 })();
