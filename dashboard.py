@@ -200,19 +200,18 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
     position, title = panels.present_heading(state(), ls, views := shared().views)
     cols = st.columns([1.15, 0.55, 1.05, 3.6, 0.85, 1, 0.95, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label, key in ((cols[0], -1, "previous", keys.STEP_PREV), (cols[2], 1, "next", keys.STEP_NEXT)):
-        step = {"on_click": _do, "args": (ms.step, ls, views, delta), "key": key}
-        col.button(ui(label, lang), width="stretch", **step)
+        col.button(ui(label, lang), width="stretch", key=key, on_click=_do, args=(ms.step, ls, views, delta))
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
     _year_picker(cols[4], lang, label_visibility="collapsed")
     with cols[5].popover(ui("layers", lang), width="stretch"):
         # buttons, not checkboxes: a closed popover's widgets would send back stale values
         for layer_id, label, on in panels.layer_switches(state(), ls):
-            flip = {"on_click": _do, "args": (ms.toggle, ls, layer_id, not on), "key": f"flip_{layer_id}"}
-            st.button(label, width="stretch", **flip)
+            flip = (ms.toggle, ls, layer_id, not on)
+            st.button(label, width="stretch", key=f"flip_{layer_id}", on_click=_do, args=flip)
     cols[6].toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
-    exit_args = {"on_click": _do, "args": (ms.set_present, False), "key": keys.PRESENT_EXIT}
-    cols[7].button(ui("exit_presentation", lang), width="stretch", **exit_args)
+    leave = (ms.set_present, False)
+    cols[7].button(ui("exit_presentation", lang), width="stretch", key=keys.PRESENT_EXIT, on_click=_do, args=leave)
 
 
 def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
@@ -226,8 +225,14 @@ def _basemap_picker(lang: Lang) -> None:
 
     # one widget per language: Streamlit keys a selectbox's value by its shown label
     ids = [b.id for b in shared().basemaps]
-    choice = {"key": keys.basemap_choice(lang), "format_func": label, "placeholder": ui("choose", lang)}
-    st.selectbox(ui("basemap", lang), ids, on_change=_on_basemap, **choice)
+    st.selectbox(
+        ui("basemap", lang),
+        ids,
+        key=keys.basemap_choice(lang),
+        format_func=label,
+        placeholder=ui("choose", lang),
+        on_change=_on_basemap,
+    )
     if refused := st.session_state.get("basemap_refused"):
         st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))
 
@@ -268,8 +273,8 @@ def _notices(lang: Lang) -> None:
     """What a link asked for that could not be done: shown until the reader dismisses it."""
     if notices := st.session_state.get("notices"):
         st.warning("\n".join(f"- {md(n.get(lang))}" for n in notices))
-        dismiss = {"key": "notices_dismiss", "on_click": st.session_state.__setitem__, "args": ("notices", [])}
-        st.button(ui("dismiss", lang), **dismiss)
+        forget = ("notices", [])
+        st.button(ui("dismiss", lang), key="notices_dismiss", on_click=st.session_state.__setitem__, args=forget)
 
 
 def _header(ls: LayerSet, lang: Lang) -> None:
@@ -296,7 +301,7 @@ def _live_map(ls: LayerSet) -> None:
     own = _per_layers("own_payloads", ls, lambda: live_payloads(ls, ls.own_layers))
     assets, first = shared().live_assets(ASSET_BASE), st.session_state.setdefault("first_lang", state().lang)
     groups = make_live_groups(ls, assets.bundles[first], own=own, lang=first)  # the bundle has `first`'s texts
-    st_folium(base_map(assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
+    st_folium(base_map(ls.catalog.extent, assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
     basemap = shared().basemap(state().basemap)
     shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
     shown["texts"] = assets.texts  # where the other language's texts are, loaded on switching
@@ -314,8 +319,8 @@ def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
     token = panels.prepared_token(state(), dt.date.today(), extra)
     if st.session_state.get(f"{name}_ready") == token:
         return True
-    ask = {"key": f"prepare_{name}", "on_click": st.session_state.__setitem__, "args": (f"{name}_ready", token)}
-    st.button(label, icon=icon, **ask)
+    ready = (f"{name}_ready", token)
+    st.button(label, icon=icon, key=f"prepare_{name}", on_click=st.session_state.__setitem__, args=ready)
     return False
 
 

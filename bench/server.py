@@ -25,7 +25,7 @@ from tests.helpers import elements
 
 def _ours_payload(layerset, bundle: str) -> int:
     """What the dashboard does per rerun: the map element from the process's cached layer data."""
-    base = base_map()
+    base = base_map(layerset.catalog.extent)
     script = _get_map_string(base)
     groups = live_groups(layerset, bundle)
     extra = "".join(_get_feature_group_string(g, map=base, idx=i) for i, g in enumerate(groups))

@@ -17,7 +17,7 @@ from geo.web.payloads import browser_state
 
 
 def _strings(layerset, uri) -> str:
-    m = base_map()
+    m = base_map(layerset.catalog.extent)
     m.render()
     groups = live_groups(layerset, uri)
     return _get_map_string(m) + "".join(_get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups))

@@ -54,12 +54,17 @@
 
   /* Data the page carries as JSON: {data: {layerId: FeatureCollection}, legends: {lang: ...}};
    * the languages whose texts it holds are those of its legends. */
+  var textLangs = {};
   yq.load = function (bundle) {
     Object.keys(bundle.data || {}).forEach(function (id) { yq.data[id] = bundle.data[id]; });
-    if (bundle.legends) { yq.legendData = bundle.legends; }
-    yq.textLangs = yq.textLangs || {};
-    Object.keys(bundle.legends || {}).forEach(function (lang) { yq.textLangs[lang] = true; });
+    yq.legendData = yq.legendData || {};
+    Object.keys(bundle.legends || {}).forEach(function (lang) {
+      yq.legendData[lang] = bundle.legends[lang];
+      textLangs[lang] = true;
+    });
   };
+  /* Whether the texts of `lang` are here (they come with the data, or later as a pack: texts.js). */
+  yq.hasLang = function (lang) { return !!textLangs[lang]; };
 
   /* A feature was clicked: tell the dashboard which one (its layer and id, not a position to
    * resolve again). streamlit-folium reports clicks on the layers it knew when the map was

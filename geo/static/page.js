@@ -110,7 +110,13 @@
   function observeMain(p, refit) {
     if (observed || !keys.main || !window.ResizeObserver) { return; }
     var main = p.document.querySelector(keys.main);
-    if (main) { new window.ResizeObserver(refit).observe(main); observed = true; }
+    if (!main) { return; }
+    observed = true;
+    var first = true;  // an observer reports the size it starts with: not a change, and a refit then
+    new window.ResizeObserver(function () {  // would stop the first state's flight half-way
+      if (first) { first = false; return; }
+      refit();
+    }).observe(main);
   }
 
   yq.on("boot", function pageOnMap(map) {

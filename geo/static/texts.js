@@ -5,7 +5,6 @@
 (function () {
   "use strict";
   var yq = window.yq;
-  yq.textLangs = yq.textLangs || {};
   var loading = {};
 
   /* pack = {lang, layers: {layerId: [texts per feature, in data order; _var: texts per variant]}, legend} */
@@ -22,14 +21,15 @@
         });
       });
     });
-    if (pack.legend) { yq.legendData = yq.legendData || {}; yq.legendData[pack.lang] = pack.legend; }
-    yq.textLangs[pack.lang] = true;
+    var legends = {};
+    legends[pack.lang] = pack.legend || {};
+    yq.load({ legends: legends });  // core keeps the legends and which languages' texts are here
     yq.emit("texts", pack.lang);
   };
 
   /* Whether `lang`'s texts are here; if not, load them from `url` and apply the state again. */
   yq.hasTexts = function (lang, url) {
-    if (yq.textLangs[lang] || !url) { return true; }  // no url: every language came with the data
+    if (yq.hasLang(lang) || !url) { return true; }  // no url: every language came with the data
     if (!loading[lang]) {
       loading[lang] = true;
       var script = document.createElement("script");

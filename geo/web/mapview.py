@@ -12,6 +12,7 @@ import folium
 from geo.data.basemaps import Basemap, Crs
 from geo.data.layers import LayerSet
 from geo.i18n import Lang
+from geo.spatial.camera import Bounds
 from geo.state import MapState
 from geo.web.assets import Links, make_offline
 from geo.web.elements import Boot, CatalogGeoJson, CatalogGroup, Controls, Legend
@@ -24,14 +25,13 @@ from geo.web.payloads import (
     legend_config,
 )
 
-# Initial view: the whole zone, from 两江新区 to 贵安新区 and 秀山 (lat, lon order for folium).
-DEFAULT_CENTER: tuple[float, float] = (28.2, 107.4)
+# The first frame's zoom, before the state's camera (yq.apply) fits the zone or the view.
 DEFAULT_ZOOM = 7
 
 
 def base_map(
+    zone: Bounds,
     *,
-    center: tuple[float, float] = DEFAULT_CENTER,
     zoom: int = DEFAULT_ZOOM,
     assets: tuple[Links, Links] | None = None,
 ) -> folium.Map:
@@ -41,7 +41,7 @@ def base_map(
     them). It depends on nothing the user changes, so the dashboard's map is never remounted.
     """
     m = folium.Map(
-        location=list(center),
+        location=[(zone[0][0] + zone[1][0]) / 2, (zone[0][1] + zone[1][1]) / 2],  # the zone's centre
         zoom_start=zoom,
         tiles=None,
         control_scale=True,
@@ -91,7 +91,7 @@ def build_map(
     overlay is drawn shifted to GCJ-02.
     """
     crs: Crs = basemap.crs if basemap else "wgs84"
-    m = base_map()
+    m = base_map(layerset.catalog.extent)
     layer_ids = layerset.in_drawing_order(state.visible)
     for layer_id in layer_ids:
         layer_group(layerset, layer_id, state.lang, crs=crs).add_to(m)
@@ -103,4 +103,4 @@ def build_map(
     return m
 
 
-__all__ = ["DEFAULT_CENTER", "DEFAULT_ZOOM", "base_map", "build_map", "layer_group"]
+__all__ = ["DEFAULT_ZOOM", "base_map", "build_map", "layer_group"]
