@@ -1,7 +1,7 @@
 """The context layers built from the boundary source: counties, provinces and their border.
 
 The counties carry the changes of units since the plan (``changes.toml``): those abolished end
-(``valid_to``), those created begin (``valid_from``).
+(their ``valid`` interval ends), those created begin.
 """
 
 from __future__ import annotations

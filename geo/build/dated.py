@@ -2,7 +2,7 @@
 
 The build writes, beside each feature's current properties:
 
-- ``valid_from`` / ``valid_to`` (ISO dates) on units created or abolished (``changes.toml``);
+- ``valid`` (an ISO 8601 interval, ``../2026-01-25``) on units created or abolished (``changes.toml``);
 - ``X_dates`` histories (``"2018-11-22:under_construction;2025-06-27:open"``) for properties
   that changed: a project's ``status`` (``status.csv``), a park's host, a pole's hosts;
 - ``status_history_zh`` / ``_en``: the dated statuses with their source ids, for reading.
@@ -18,6 +18,7 @@ from typing import Any
 
 from geo.data import geojson
 from geo.data.tables import Sources, TableError, read_csv, read_toml
+from geo.data.timeline import interval, interval_ends
 from geo.spatial.measure import area_km2
 
 STATUSES = ("planned", "under_construction", "open")
@@ -107,13 +108,14 @@ def with_sources(props: dict[str, Any], row_sources: str, cite: Any) -> dict[str
 
 
 def abolish(features: list[dict[str, Any]], changes: Mapping[str, Any], cite: Any) -> list[dict[str, Any]]:
-    """Mark the units abolished since the plan with ``valid_to`` (in place), citing the change."""
+    """Mark the units abolished since the plan: their ``valid`` interval ends (in place), citing the change."""
     ends = {c["adcode"]: c for c in changes.get("abolished", [])}
     for feat in features:
         props = feat["properties"]
         change = ends.get(props.get("adcode") or props["id"])
         if change:
-            props["valid_to"] = change["date"]
+            start, _ = interval_ends(props.get("valid"))
+            props["valid"] = interval(start, change["date"])
             props["source"] = f"{props['source']}; {cite(change['source'])}"
     return features
 
@@ -129,7 +131,7 @@ def created(ctx: Any, changes: Mapping[str, Any], **extra: Any) -> list[dict[str
                 "area_km2": round(area_km2(geom), 1),
                 "official_area_km2": float(spec["official_area_km2"]),
                 "member_ids": ";".join(spec["members"]),
-                "valid_from": spec["date"],
+                "valid": interval(spec["date"], None),
                 "source": ctx.cite(spec["source"]),
                 "confidence": spec["confidence"],
                 "geometry_note_zh": spec["geometry_note_zh"],

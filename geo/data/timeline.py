@@ -4,7 +4,8 @@ A year Y means "as of the end of Y" (for the current year: as of today). ``"plan
 the plan's own view: the units as they were at the plan's date (2019-03-14), every project it
 proposes drawn, each with its status at that date ("planned" where none is known).
 
-Features carry ``valid_from`` / ``valid_to`` (ISO dates; a unit abolished or created) and
+Features carry ``valid``, an ISO 8601 interval with open ends written ``..`` (``"../2026-01-25"``: a
+unit abolished that day; ``"2026-01-25/.."``: created), and
 projects a ``status_dates`` history (``"2018-11-22:under_construction;2025-06-27:open"``, dates
 possibly partial: "2018-04", "2020"), each entry sourced in ``layers/tables/status.csv``.
 Nothing is guessed: before a project's first dated entry its status is "not known".
@@ -81,9 +82,29 @@ def status_at(history: Any, when: dt.date, *, planned: bool = False) -> str:
     return found
 
 
+OPEN = ".."  # an open end of an interval (ISO 8601-2, as in OGC API and STAC)
+
+
+def interval(start: str | None, end: str | None) -> str:
+    """``start/end`` as stored in ``valid`` (ISO dates), an open end as ``..``.
+
+    One string, not two date properties: GDAL would read ISO dates as date fields, which
+    ``folium.GeoJson(geopandas.read_file(...))`` and ``GeoDataFrame.to_json()`` cannot serialise.
+    """
+    return f"{start or OPEN}/{end or OPEN}"
+
+
+def interval_ends(valid: Any) -> tuple[str | None, str | None]:
+    """The (start, end) ISO dates of a ``valid`` interval; None for an open end or no interval."""
+    if not is_dated(valid) or "/" not in valid:
+        return None, None
+    start, end = valid.split("/", 1)
+    return (None if start == OPEN else start), (None if end == OPEN else end)
+
+
 def valid_at(props: Mapping[str, Any], when: dt.date) -> bool:
-    """Whether a feature existed at `when` (``valid_from`` ≤ when < ``valid_to``)."""
-    start, end = props.get("valid_from"), props.get("valid_to")
+    """Whether a feature existed at `when` (start ≤ when < end of its ``valid`` interval)."""
+    start, end = interval_ends(props.get("valid"))
     iso = when.isoformat()
     if is_dated(start) and start > iso:
         return False
@@ -112,7 +133,7 @@ def props_at(props: Mapping[str, Any], year: Year | None, today: dt.date | None 
 
 def is_temporal(columns: Iterable[str]) -> bool:
     """Whether features with these properties can change with the year."""
-    return any(c in ("valid_from", "valid_to") or c.endswith(DATES) for c in columns)
+    return any(c == "valid" or c.endswith(DATES) for c in columns)
 
 
 def in_year(layerset: LayerSet, year: Year | None, today: dt.date | None = None) -> LayerSet:
