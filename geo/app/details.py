@@ -13,11 +13,12 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.data.catalog import display_value
 from geo.data.layers import LayerSet
 from geo.i18n import Lang, ui
 from geo.spatial.families import family_of
 from geo.spatial.measure import area_km2, length_km
-from geo.web.popups import display_value, esc
+from geo.web.popups import esc
 
 _SOURCE = re.compile(r"(.+?)\s+(https?://\S+)$")
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from geo.data import geojson
+from geo.data.catalog import display_value
 from geo.data.layers import LayerSet
 from geo.i18n import Lang, ui
-from geo.web.popups import display_value
 
 
 def _field(column: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Literal, get_args
 from geo.data.ids import by_id
 from geo.data.styles import Category, PathStyle, parse_style
 from geo.errors import FileProblems, read_toml
-from geo.i18n import Text, parse_text
+from geo.i18n import Lang, Text, localized, parse_text
 from geo.paths import CATALOG_PATH
 from geo.spatial.camera import Bounds, parse_bounds
 
@@ -365,4 +365,19 @@ def load_catalog(path: Path | str = CATALOG_PATH) -> Catalog:
     return catalog
 
 
-__all__ = ["CONFIDENCE", "ROLES", "USER_GROUP", "Catalog", "CatalogError", "LayerSpec", "load_catalog"]
+def display_value(catalog: Catalog, field: str, props: Mapping[str, Any], lang: Lang) -> str | None:
+    """The value of `field` for display in `lang` (unescaped), or None when absent."""
+    value = localized(props, field, lang)
+    if value in (None, ""):
+        return None
+    if isinstance(value, float) and value != value:  # NaN from a missing column
+        return None
+    text = catalog.value_text(field, value)
+    if text is not None:
+        return text.get(lang)
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return str(value)
+
+
+__all__ = ["CONFIDENCE", "ROLES", "USER_GROUP", "Catalog", "CatalogError", "LayerSpec", "display_value", "load_catalog"]

@@ -19,10 +19,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.data import geojson
-from geo.data.catalog import Catalog, LayerSpec
+from geo.data.catalog import Catalog, LayerSpec, display_value
 from geo.i18n import Lang
 from geo.spatial.families import family_of
-from geo.web.popups import display_value, esc
+from geo.web.popups import esc
 
 # From this many drawn features a layer goes on one canvas.
 BIG_LAYER = 3_000

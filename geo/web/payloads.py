@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.data import geojson, timeline
 from geo.data.basemaps import Basemap, Crs
-from geo.data.catalog import Catalog, LayerSpec
+from geo.data.catalog import Catalog, LayerSpec, display_value
 from geo.data.layers import LayerSet
 from geo.data.styles import HIGHLIGHT, LOW_CONFIDENCE_DASH
 from geo.data.views import View
@@ -26,7 +26,7 @@ from geo.spatial.gcj import to_gcj, wgs_to_gcj_latlon
 from geo.state import FeatureKey, MapState, view_of
 from geo.web.biglayer import BIG_LAYER, big_payload
 from geo.web.elements import Accessibility, script_json
-from geo.web.popups import display_value, esc, legend_rows, low_confidence_row, popup_html, tooltip_html
+from geo.web.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
 
 # From this size (characters) a layer's data goes to the browser as a string for JSON.parse.
 PARSE_AS_JSON = 1_000_000

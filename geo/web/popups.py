@@ -13,10 +13,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from geo.data.catalog import Catalog, LayerSpec, PathStyle
-from geo.i18n import Lang, localized, ui
-
-_EMPTY = (None, "")
+from geo.data.catalog import Catalog, LayerSpec, PathStyle, display_value
+from geo.i18n import Lang, ui
 
 
 def esc(value: Any) -> str:
@@ -27,21 +25,6 @@ def esc(value: Any) -> str:
 def md(value: Any) -> str:
     """Escape Markdown, so data is shown as text where Streamlit renders Markdown."""
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", "" if value is None else str(value))
-
-
-def display_value(catalog: Catalog, field: str, props: Mapping[str, Any], lang: Lang) -> str | None:
-    """The value of `field` for display in `lang` (unescaped), or None when absent."""
-    value = localized(props, field, lang)
-    if value in _EMPTY:
-        return None
-    if isinstance(value, float) and value != value:  # NaN from a missing column
-        return None
-    text = catalog.value_text(field, value)
-    if text is not None:
-        return text.get(lang)
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    return str(value)
 
 
 def tooltip_html(catalog: Catalog, spec: LayerSpec, props: Mapping[str, Any], lang: Lang) -> str:
