@@ -28,6 +28,9 @@ from geo.app.summary import headline_html
 from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
+from geo.gis.formats import FORMAT_NAMES, FORMATS, SHAPEFILE_ENCODINGS
+from geo.gis.package import Request as DataRequest
+from geo.gis.package import make_download
 from geo.i18n import LANG_NAMES, LANGS, Lang, ui
 from geo.links import from_query, to_query
 from geo.printing.sheet import Sheet, render
@@ -265,6 +268,7 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _upload_panel(lang)
         _export_panel(ls, lang)
         _print_panel(ls, lang)
+        _data_panel(ls, lang)
         with st.expander(ui("share_link", lang)):  # a text box, not st.code: no 1.5 MB highlighter
             st.text_input(ui("share_link", lang), key=keys.SHARE_LINK, label_visibility="collapsed")
 
@@ -355,6 +359,59 @@ def _print_panel(ls: LayerSet, lang: Lang) -> None:
         png = _output(ls, "png", repr((s, sheet)), lambda: render(ls, s, shared().views, "png", sheet))
     _download(ui("download_pdf", lang), pdf, "pdf", "application/pdf", ":material/picture_as_pdf:", primary=True)
     _download(ui("download_png", lang), png, "png", "image/png", ":material/image:")
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8 (.cpg UTF-8)", "gbk": "GBK (.cpg 936)"}
+_DATA_HINTS = {  # which tools each format is for, beside its name in the picker
+    "gpkg": "QGIS, ArcGIS",
+    "shp": "ArcGIS, MapGIS",
+    "kml": "Google Earth",
+    "kmz": "Google Earth, 奥维互动地图",
+    "dxf": "AutoCAD · CGCS2000 3° GK",
+    "geojson": "RFC 7946",
+    "csv": "Excel · WKT",
+}
+
+
+def _data_panel(ls: LayerSet, lang: Lang) -> None:
+    """The visible layers for GIS and CAD tools: one zip in the chosen format, made on request."""
+    with st.expander(ui("download_data", lang)):
+        st.caption(ui("data_hint", lang))
+        name = lambda f: f"{FORMAT_NAMES[f]} ({_DATA_HINTS[f]})"  # noqa: E731
+        fmt = st.selectbox(ui("data_format", lang), FORMATS, format_func=name, key="data_format")
+        encoding = (
+            st.selectbox(
+                ui("data_encoding", lang), SHAPEFILE_ENCODINGS, format_func=_ENCODING_NAMES.get, key="data_encoding"
+            )
+            if fmt == "shp"
+            else "utf-8"
+        )
+        layers = tuple(i for i in state().visible if i in ls.available)
+        if not layers:
+            st.caption(ui("no_layer", lang))
+            return
+        if not _prepared("data", ui("prepare_data", lang), ":material/database:", extra=(fmt, encoding)):
+            return
+        s, when = state(), dt.date.today()
+        request = DataRequest(fmt, layers, s.year, lang, None, encoding, when)
+        try:
+            with st.spinner(ui("prepare_data", lang)):
+                made = _output(ls, "data", repr(request), lambda: make_download(ls, request))
+        except Exception as exc:  # noqa: BLE001 - GDAL and ezdxf fail with many types; the rest keeps working
+            st.error(f"{ui('data_failed', lang)}: {exc}")
+            return
+        token = panels.prepared_token(s, when, (fmt, encoding))
+        data = panels.held(st.session_state, "held_data", token, made.data)
+        st.download_button(
+            ui("download_zip", lang),
+            data,
+            made.name,
+            "application/zip",
+            icon=":material/download:",
+            on_click="ignore",
+            key="download_data",
+            type="primary",
+        )
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:

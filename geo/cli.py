@@ -8,8 +8,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from geo.gis.formats import FORMATS, SHAPEFILE_ENCODINGS
 from geo.paths import LAYERS_DIR
 
 if TYPE_CHECKING:
@@ -163,6 +164,36 @@ def _print(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data(args: argparse.Namespace) -> int:
+    """The layers for GIS and CAD tools: one zip with the data and its README."""
+    from geo.data.layers import LayerError
+    from geo.gis.package import DataRequestError, Request, make_download
+
+    try:
+        layerset, state, _, _, _ = _state(args, basemap_id="offline")
+    except LayerError as exc:
+        print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
+        return 2
+    layers = tuple(state.visible)  # the view's, the catalog's defaults, or --layers; and --extra-layer
+    request = Request(args.format, layers, state.year, state.lang, args.crs, args.encoding)
+    out = Path(args.out)
+    if out.is_dir():
+        from geo.gis.package import file_name
+
+        out = out / file_name(request)
+    elif out.suffix.lower() != ".zip":
+        raise _Usage(f"OUT must be a folder or end in .zip (the data goes with its README), not {out.name}")
+    try:
+        download = make_download(layerset, request)
+    except DataRequestError as exc:
+        raise _Usage(f"--{exc.param}: {exc}") from None
+    if not _write(out, download.data):
+        return 2
+    size = len(download.data) / 1024
+    print(f"wrote {out} ({size:.0f} KB, {len(layers)} layers, {args.format}, {download.crs}, lang={state.lang})")
+    return 0
+
+
 def _read_user(path: Path, args: argparse.Namespace):
     from geo.data.layers import LayerError
     from geo.uploads.layer import read_user_layer
@@ -177,7 +208,7 @@ def _read_user(path: Path, args: argparse.Namespace):
         limits = Limits.from_env(os.environ)
     except ValueError as exc:
         raise LayerError(path.name, [f"upload limits misconfigured: {exc}"]) from None
-    return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.encoding, limits=limits)
+    return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.input_encoding, limits=limits)
 
 
 def _fonts(args: argparse.Namespace) -> int:
@@ -212,14 +243,16 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _add_input_options(parser: argparse.ArgumentParser) -> None:
+def _add_input_options(parser: argparse.ArgumentParser, encoding_flag: str = "--encoding") -> None:
     parser.add_argument(
         "--source-crs",
         choices=["gcj02"],
         default=None,
         help="the file was digitised on Gaode/Amap (GCJ-02); convert it to WGS-84",
     )
-    parser.add_argument("--encoding", default=None, help="a Shapefile's attribute encoding, e.g. GB18030")
+    parser.add_argument(
+        encoding_flag, dest="input_encoding", default=None, help="a Shapefile's attribute encoding, e.g. GB18030"
+    )
 
 
 YEAR_HELP = "the zone as it was in this year: 2019 … this year (default), or 'planned' (as the plan proposed it)"
@@ -234,48 +267,74 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(message)
 
 
-def _parser() -> argparse.ArgumentParser:
-    """The command line's grammar: build, export, print, fonts, validate."""
-    parser = _Parser(prog="python -m geo", description="渝黔合作先行示范区 map: data and exports")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p_build = sub.add_parser("build", help="derive layers/*.geojson from layers/tables and the boundary source")
-    p_build.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
-    p_build.set_defaults(func=_build)
-    p_export = sub.add_parser("export", help="write one self-contained HTML map that works offline")
-    p_export.add_argument("out", metavar="OUT.html")
-    p_export.add_argument("--layers", help="comma-separated layer ids to show (default: the catalog's defaults)")
-    p_export.add_argument("--view", help="a preset view id")
-    p_export.add_argument("--basemap", default=None, help="basemap id (default: the view's, else offline)")
-    p_export.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p_export.add_argument(
-        "--include-key",
-        action="store_true",
-        help="allow a basemap key (TIANDITU_TOKEN, CARTO_API_KEY) to be written into the file",
-    )
-    p_export.add_argument(
+def _map_options(parser: argparse.ArgumentParser, *, view_help: str, layers_help: str) -> None:
+    """What every map-making command takes: the view, the layers, the year, the language, and
+    the user's own files as extra layers."""
+    parser.add_argument("--view", help=view_help)
+    parser.add_argument("--layers", help=layers_help)
+    parser.add_argument("--year", default=None, help=YEAR_HELP)
+    parser.add_argument(
         "--extra-layer",
         action="append",
         default=[],
         metavar="PATH",
         help="add a file of your own (GeoJSON, zipped Shapefile, GeoPackage) as a layer (repeatable)",
     )
-    _add_input_options(p_export)
-    p_export.add_argument("--year", default=None, help=YEAR_HELP)
-    p_export.set_defaults(func=_export)
-    p_print = sub.add_parser("print", help="write a print-ready sheet (PDF, PNG or SVG), offline")
-    p_print.add_argument("out", metavar="OUT.pdf|OUT.png|OUT.svg")
-    p_print.add_argument("--view", help="a preset view id (default: the overview)")
-    p_print.add_argument("--layers", help="comma-separated layer ids to show")
-    p_print.add_argument("--lang", choices=["zh", "en"], default="zh")
-    p_print.add_argument("--size", default="A4", help="A4 (default), A3, A2, A1 or A0")
-    p_print.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
-    p_print.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
-    p_print.add_argument("--title", default=None, help="a title of your own")
-    p_print.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
-    p_print.add_argument("--extra-layer", action="append", default=[], metavar="PATH", help="a file of your own")
-    _add_input_options(p_print)
-    p_print.add_argument("--year", default=None, help=YEAR_HELP)
-    p_print.set_defaults(func=_print, include_key=False)
+
+
+def _add_export(sub: Any) -> None:
+    p = sub.add_parser("export", help="write one self-contained HTML map that works offline")
+    p.add_argument("out", metavar="OUT.html")
+    _map_options(p, view_help="a preset view id", layers_help="comma-separated layer ids (default: the catalog's)")
+    p.add_argument("--basemap", default=None, help="basemap id (default: the view's, else offline)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument(
+        "--include-key",
+        action="store_true",
+        help="allow a basemap key (TIANDITU_TOKEN, CARTO_API_KEY) to be written into the file",
+    )
+    _add_input_options(p)
+    p.set_defaults(func=_export)
+
+
+def _add_print(sub: Any) -> None:
+    p = sub.add_parser("print", help="write a print-ready sheet (PDF, PNG or SVG), offline")
+    p.add_argument("out", metavar="OUT.pdf|OUT.png|OUT.svg")
+    _map_options(p, view_help="a preset view id (default: the overview)", layers_help="comma-separated layer ids")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--size", default="A4", help="A4 (default), A3, A2, A1 or A0")
+    p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
+    p.add_argument("--title", default=None, help="a title of your own")
+    p.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
+    _add_input_options(p)
+    p.set_defaults(func=_print, include_key=False)
+
+
+def _add_data(sub: Any) -> None:
+    p = sub.add_parser("data", help="the layers for GIS and CAD: GeoPackage, Shapefile, KML/KMZ, DXF, GeoJSON, CSV")
+    p.add_argument("out", metavar="OUT.zip|FOLDER")
+    p.add_argument("--format", required=True, choices=FORMATS)
+    _map_options(p, view_help="a preset view id: its layers and year", layers_help="layer ids (default: visible)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names and values")
+    p.add_argument("--crs", default=None, help="e.g. EPSG:4545 (default: WGS-84; DXF: CGCS2000 Gauss–Krüger)")
+    p.add_argument(
+        "--encoding", choices=SHAPEFILE_ENCODINGS, default="utf-8", help="Shapefile attributes (gbk: .cpg 936)"
+    )
+    _add_input_options(p, encoding_flag="--input-encoding")
+    p.set_defaults(func=_data, include_key=False)
+
+
+def _parser() -> argparse.ArgumentParser:
+    """The command line's grammar: build, export, print, data, fonts, validate."""
+    parser = _Parser(prog="python -m geo", description="渝黔合作先行示范区 map: data and exports")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_build = sub.add_parser("build", help="derive layers/*.geojson from layers/tables and the boundary source")
+    p_build.add_argument("--check", action="store_true", help="compare with the committed files instead of writing")
+    p_build.set_defaults(func=_build)
+    _add_export(sub)
+    _add_print(sub)
+    _add_data(sub)
     p_fonts = sub.add_parser("fonts", help="remake the print sheet's font subset (needs Debian's fonts-noto-cjk)")
     p_fonts.set_defaults(func=_fonts)
     p_validate = sub.add_parser("validate", help="check files before adding them as layers")

@@ -153,6 +153,19 @@ UI: dict[str, Text] = {
     "internal_use": Text("内部用图，不得公开", "Internal use only"),
     "review_number": Text("审图号", "Map review number"),
     "print_map": Text("准备打印版地图（PDF、PNG）", "Prepare print-ready map (PDF, PNG)"),
+    "download_data": Text("下载数据（GIS、CAD）", "Download data (GIS, CAD)"),
+    "data_format": Text("格式", "Format"),
+    "data_encoding": Text(
+        "Shapefile 属性编码（GBK：旧版 ArcGIS、MapGIS）", "Shapefile attributes (GBK: older ArcGIS, MapGIS)"
+    ),
+    "data_hint": Text(
+        "可见图层，按所选年份，名称与取值为当前语言；压缩包内附数据来源说明。",
+        "The visible layers as of the chosen year, names and values in this language; a README of sources inside.",
+    ),
+    "prepare_data": Text("准备数据文件", "Prepare the data file"),
+    "download_zip": Text("下载数据文件", "Download the data file"),
+    "no_layer": Text("没有可见图层", "No layer is visible"),
+    "data_failed": Text("数据文件无法生成", "The data file could not be made"),
     "download_pdf": Text("下载打印版 PDF", "Download print-ready PDF"),
     "download_png": Text("下载打印版 PNG", "Download print-ready PNG"),
     "overview_inset": Text("位置", "Location"),
