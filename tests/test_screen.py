@@ -133,6 +133,31 @@ def test_presenting_the_map_takes_three_quarters_and_stays_put(chromium, url, si
     page.close()
 
 
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_a_presented_view_sits_in_the_middle_of_the_free_map(chromium, url, size):
+    """The view fills the map between the buttons on the left and the legend on the right. It was
+    fitted before the map's stylesheets arrived (an unstyled legend is as wide as the map, so half
+    the map was kept free for it) and the core zone sat in the left third."""
+    page, frame, errors = _open(chromium, url, size, "?view=core&present=1&lang=en")
+    _settled(page, frame)
+    core = next(v for v in _load_views(_load_catalog()) if v.id == "core")
+    (south, west), (north, east) = core.extent
+    corners = f"[map.latLngToContainerPoint([{south}, {west}]).x, map.latLngToContainerPoint([{north}, {east}]).x]"
+    left, right = frame.evaluate(corners)
+    free_right, caption = frame.evaluate(
+        """(() => { const legend = document.querySelector('.yq-legend:not(.yq-legend-closed)');
+        return [map.getSize().x - (legend ? legend.offsetWidth + 20 : 20),
+                document.querySelector('.yq-caption').offsetWidth + 16]; })()"""
+    )
+    assert 60 <= left and right <= free_right  # the whole view shows, clear of the legend
+    # in the middle of the room it has: beside the buttons, or (a short screen) beside the caption
+    middle = (left + right) / 2
+    rooms = [(60 + free_right) / 2, (caption + free_right) / 2]
+    assert min(abs(middle - r) for r in rooms) < 0.1 * free_right, (middle, rooms)
+    assert errors == []
+    page.close()
+
+
 def test_presenting_on_a_phone_keeps_the_map_above_the_fold(chromium, url):
     page, frame, errors = _open(chromium, url, (390, 844), "?view=core&present=1")
     _settled(page, frame)

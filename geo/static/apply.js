@@ -251,14 +251,36 @@
     yq.crs = drawnCrs || "wgs84";
     yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs
     yq.emit("boot", map);
-    var block = stateId ? document.getElementById(stateId) : null;
-    if (block) {
-      yq.apply(JSON.parse(block.textContent), { animate: false });
-      return;
-    }
-    try {
-      if (window.parent !== window) { listen(window.parent); }
-    } catch (e) { console.error("yq: cannot listen for map states", e); }
-    yq.sync();
+    // The first state waits for the page's stylesheets: a camera fitted before them measures an
+    // unstyled legend (as wide as half the map) and puts the view off-centre.
+    whenStyled(function () {
+      var block = stateId ? document.getElementById(stateId) : null;
+      if (block) {
+        yq.apply(JSON.parse(block.textContent), { animate: false });
+        return;
+      }
+      try {
+        if (window.parent !== window) { listen(window.parent); }
+      } catch (e) { console.error("yq: cannot listen for map states", e); }
+      yq.sync();
+    });
   };
+
+  /* Run `start` once every stylesheet of this document has loaded (at once in an exported file,
+   * whose styles are inline). */
+  function whenStyled(start) {
+    var pending = Array.prototype.filter.call(document.querySelectorAll('link[rel="stylesheet"]'), function (link) {
+      try { return !link.sheet; } catch (e) { return false; }
+    });
+    if (!pending.length) { start(); return; }  // (the frame's document is "complete" before they load)
+    var left = pending.length, started = false;
+    function one() {
+      left -= 1;
+      if (left <= 0 && !started) { started = true; start(); }
+    }
+    pending.forEach(function (link) {
+      link.addEventListener("load", one, { once: true });
+      link.addEventListener("error", one, { once: true });  // a missing stylesheet must not stop the map
+    });
+  }
 })();
