@@ -29,8 +29,6 @@ from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
 from geo.gis.formats import FORMAT_NAMES, FORMATS, SHAPEFILE_ENCODINGS
-from geo.gis.package import Request as DataRequest
-from geo.gis.package import make_download
 from geo.i18n import LANG_NAMES, LANGS, Lang, ui
 from geo.links import from_query, to_query
 from geo.printing.sheet import Sheet, render
@@ -392,8 +390,10 @@ def _data_panel(ls: LayerSet, lang: Lang) -> None:
             return
         if not _prepared("data", ui("prepare_data", lang), ":material/database:", extra=(fmt, encoding)):
             return
+        from geo.gis.package import Request, make_download  # GDAL and ezdxf: loaded when a file is asked for
+
         s, when = state(), dt.date.today()
-        request = DataRequest(fmt, layers, s.year, lang, None, encoding, when)
+        request = Request(fmt, layers, s.year, lang, None, encoding, when)
         try:
             with st.spinner(ui("prepare_data", lang)):
                 made = _output(ls, "data", repr(request), lambda: make_download(ls, request))

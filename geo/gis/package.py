@@ -16,7 +16,7 @@ from pyproj.exceptions import CRSError
 
 from geo.data.layers import LayerSet
 from geo.data.timeline import Year, year_text
-from geo.gis import dxf, kml, plain, shapefile
+from geo.gis import kml, plain, shapefile
 from geo.gis.formats import FORMAT_NAMES, WGS84_ONLY, Format
 from geo.gis.tables import LayerTable, field_labels, tables
 from geo.i18n import Lang, Text
@@ -94,6 +94,8 @@ def _write(
         files, report = shapefile.write_shapefiles(chosen, folder, crs or wgs84, request.encoding)
         return files, (crs or wgs84).to_string(), _shapefile_notes(report, request.encoding)
     if request.fmt == "dxf":
+        from geo.gis import dxf  # ezdxf costs a server 18 MB: loaded when a drawing is asked for
+
         files, used = dxf.write_dxf(chosen, folder, crs)
         return files, used.to_string(), [f"DXF: {used.name}; text style {dxf.TEXT_STYLE} ({dxf.CJK_FONT})."]
     document = kml.kml_document(chosen, layerset.catalog, request.lang, layerset.catalog.title.get(request.lang))
