@@ -250,10 +250,11 @@
     yq.relay = relay || null;
     yq.crs = drawnCrs || "wgs84";
     yq.shiftedStamp = 0;  // the features are drawn as they were sent, in drawnCrs
-    yq.emit("boot", map);
-    // The first state waits for the page's stylesheets: a camera fitted before them measures an
-    // unstyled legend (as wide as half the map) and puts the view off-centre.
+    // Everything waits for the page's stylesheets: a camera fitted before them measures an unstyled
+    // legend (as wide as half the map) and puts the view off-centre, and names measured unstyled
+    // overlap once styled.
     whenStyled(function () {
+      yq.emit("boot", map);
       var block = stateId ? document.getElementById(stateId) : null;
       if (block) {
         yq.apply(JSON.parse(block.textContent), { animate: false });
