@@ -21,6 +21,7 @@ import pytest
 from pyproj import Transformer
 
 from geo.data.layers import LayerSet
+from geo.data.timeline import in_year
 from geo.gis.formats import FORMATS
 from geo.gis.package import DataRequestError, Request, make_download
 from geo.gis.shapefile import short_names, write_shapefiles
@@ -202,6 +203,28 @@ def test_the_year_decides_what_is_in_the_data(layerset):
     then, now = ids(2019), ids(None)
     assert "500105" in then and "liangjiang_district" not in then and then["500105"]["valid_to"] == "2026-01-25"
     assert "500105" not in now and now["liangjiang_district"]["valid_from"] == "2026-01-25"
+
+
+def test_kml_draws_each_feature_in_its_category_style_of_the_year(layerset):
+    """Railways open, planned and under construction are told apart by their style, as on the map."""
+    import xml.etree.ElementTree as ET
+
+    from geo.gis.kml import kml_colour
+
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    styles = {c.value: c.style for c in layerset.catalog.layer("rail").categories}
+    for year in (2019, None):
+        data = make_download(layerset, Request("kml", ("rail",), year=year)).data
+        root = ET.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("layers.kml"))
+        colours = {s.get("id"): s.find("k:LineStyle/k:color", ns).text for s in root.iterfind(".//k:Style", ns)}
+        status = in_year(layerset, year).frames["rail"].set_index("id")["status"]  # the year's, not the file's
+        placemarks = list(root.iterfind(".//k:Placemark", ns))
+        assert len(placemarks) == len(status)
+        for mark in placemarks:
+            rail_id = mark.find("k:ExtendedData/k:Data[@name='id']/k:value", ns).text
+            style = styles[status[rail_id]]
+            assert mark.find("k:styleUrl", ns).text == f"#rail.{status[rail_id]}", (year, rail_id)
+            assert colours[f"rail.{status[rail_id]}"] == kml_colour(style.color, style.opacity)
 
 
 def test_hostile_values_stay_inert_in_kml_and_csv(layerset):

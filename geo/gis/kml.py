@@ -75,14 +75,14 @@ def _folder(doc: ET.Element, table: LayerTable, catalog: Catalog, lang: Lang) ->
     ET.SubElement(folder, "name").text = table.title
     ET.SubElement(folder, "description").text = spec.description.get(lang)
     frame = table.frame
-    for row, geom in zip(frame.drop(columns=frame.geometry.name).to_dict("records"), frame.geometry, strict=True):
+    rows = frame.drop(columns=frame.geometry.name).to_dict("records")
+    categories = table.categories or (None,) * len(rows)
+    for row, geom, category in zip(rows, frame.geometry, categories, strict=True):
         mark = ET.SubElement(folder, "Placemark")
         ET.SubElement(mark, "name").text = _text(row.get("name")) or _text(row.get("id"))
         shown = [f for f in table.fields if f not in ("name", "name_zh", "name_en") and _text(row.get(f))]
         ET.SubElement(mark, "description").text = "\n".join(f"{labels[f]}: {_text(row[f])}" for f in shown)
-        coded = _text(row.get(spec.style_by)) if spec.style_by else ""
-        raw_value = next((c.value for c in spec.categories if c.label.get(lang) == coded or c.value == coded), None)
-        ET.SubElement(mark, "styleUrl").text = f"#{spec.id}" + (f".{raw_value}" if raw_value else "")
+        ET.SubElement(mark, "styleUrl").text = f"#{spec.id}" + (f".{category}" if category else "")
         data = ET.SubElement(mark, "ExtendedData")
         for f in table.fields:
             item = ET.SubElement(data, "Data", name=f)

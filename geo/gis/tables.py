@@ -33,6 +33,7 @@ class LayerTable:
     title: str
     frame: gpd.GeoDataFrame  # columns: the fields below, then geometry
     fields: tuple[str, ...]  # in order: id, name, name_zh, name_en, the layer's others, dates
+    categories: tuple[str | None, ...] = ()  # per row: the style category (a raw code, untranslated), or None
 
     @property
     def id(self) -> str:
@@ -77,8 +78,11 @@ def layer_table(layerset: LayerSet, layer_id: str, lang: Lang) -> LayerTable:
     frame = layerset.frames[layer_id]
     fields = _fields(frame.columns)
     dated = "valid" in frame.columns
-    rows = []
+    rows, categories = [], []
+    known = {c.value for c in spec.categories}
     for props in frame.drop(columns=frame.geometry.name).to_dict("records"):
+        code = str(props.get(spec.style_by)) if spec.style_by else None
+        categories.append(code if code in known else None)
         row = {name: _value(catalog, name, props, lang) for name in fields}
         if dated:
             start, end = interval_ends(props.get("valid"))
@@ -88,7 +92,7 @@ def layer_table(layerset: LayerSet, layer_id: str, lang: Lang) -> LayerTable:
     table = gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=names), geometry=list(frame.geometry), crs="EPSG:4326"
     ).reset_index(drop=True)
-    return LayerTable(spec, spec.title.get(lang), table, tuple(names))
+    return LayerTable(spec, spec.title.get(lang), table, tuple(names), tuple(categories))
 
 
 def tables(layerset: LayerSet, layer_ids: Sequence[str], year: Year | None, lang: Lang) -> list[LayerTable]:
