@@ -28,7 +28,7 @@ from geo.app.summary import headline_html
 from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
-from geo.gis.formats import FORMAT_NAMES, FORMATS, SHAPEFILE_ENCODINGS
+from geo.gis.formats import ENCODING_NAMES, FORMATS, SHAPEFILE_ENCODINGS, format_label
 from geo.i18n import LANG_NAMES, LANGS, Lang, ui
 from geo.links import from_query, to_query
 from geo.printing.sheet import Sheet, render
@@ -326,9 +326,13 @@ def _prepared(name: str, label: str, icon: str, extra: object = None) -> bool:
     return False
 
 
-def _download(label: str, data: bytes, ending: str, mime: str, icon: str, *, primary: bool = False) -> None:
-    name, kind = panels.download_name(state(), ending, dt.date.today()), "primary" if primary else "secondary"
-    data = panels.held(st.session_state, f"held_{ending}", panels.prepared_token(state(), dt.date.today()), data)
+def _download(
+    label: str, data: bytes, ending: str, mime: str, icon: str, *, name: str = "", extra: object = None, primary=False
+) -> None:
+    """A download button that keeps offering the bytes it was given while only the view moves."""
+    when, kind = dt.date.today(), "primary" if primary else "secondary"
+    name = name or panels.download_name(state(), ending, when)
+    data = panels.held(st.session_state, f"held_{ending}", panels.prepared_token(state(), when, extra), data)
     st.download_button(label, data, name, mime, icon=icon, on_click="ignore", key=f"download_{ending}", type=kind)
 
 
@@ -359,59 +363,31 @@ def _print_panel(ls: LayerSet, lang: Lang) -> None:
     _download(ui("download_png", lang), png, "png", "image/png", ":material/image:")
 
 
-_ENCODING_NAMES = {"utf-8": "UTF-8 (.cpg UTF-8)", "gbk": "GBK (.cpg 936)"}
-_DATA_HINTS = {  # which tools each format is for, beside its name in the picker
-    "gpkg": "QGIS, ArcGIS",
-    "shp": "ArcGIS, MapGIS",
-    "kml": "Google Earth",
-    "kmz": "Google Earth, 奥维互动地图",
-    "dxf": "AutoCAD · CGCS2000 3° GK",
-    "geojson": "RFC 7946",
-    "csv": "Excel · WKT",
-}
-
-
 def _data_panel(ls: LayerSet, lang: Lang) -> None:
     """The visible layers for GIS and CAD tools: one zip in the chosen format, made on request."""
     with st.expander(ui("download_data", lang)):
         st.caption(ui("data_hint", lang))
-        name = lambda f: f"{FORMAT_NAMES[f]} ({_DATA_HINTS[f]})"  # noqa: E731
-        fmt = st.selectbox(ui("data_format", lang), FORMATS, format_func=name, key="data_format")
-        encoding = (
-            st.selectbox(
-                ui("data_encoding", lang), SHAPEFILE_ENCODINGS, format_func=_ENCODING_NAMES.get, key="data_encoding"
-            )
-            if fmt == "shp"
-            else "utf-8"
-        )
-        layers = tuple(i for i in state().visible if i in ls.available)
-        if not layers:
+        fmt = st.selectbox(ui("data_format", lang), FORMATS, format_func=format_label, key="data_format")
+        encoding = "utf-8"
+        if fmt == "shp":
+            names = {"format_func": ENCODING_NAMES.get, "key": "data_encoding"}
+            encoding = st.selectbox(ui("data_encoding", lang), SHAPEFILE_ENCODINGS, **names)
+        request = panels.data_request(state(), ls, fmt, encoding, dt.date.today())
+        if request is None:
             st.caption(ui("no_layer", lang))
             return
         if not _prepared("data", ui("prepare_data", lang), ":material/database:", extra=(fmt, encoding)):
             return
-        from geo.gis.package import Request, make_download  # GDAL and ezdxf: loaded when a file is asked for
+        from geo.gis.package import make_download  # GDAL and ezdxf: loaded when a file is asked for
 
-        s, when = state(), dt.date.today()
-        request = Request(fmt, layers, s.year, lang, None, encoding, when)
         try:
             with st.spinner(ui("prepare_data", lang)):
                 made = _output(ls, "data", repr(request), lambda: make_download(ls, request))
         except Exception as exc:  # noqa: BLE001 - GDAL and ezdxf fail with many types; the rest keeps working
             st.error(f"{ui('data_failed', lang)}: {exc}")
             return
-        token = panels.prepared_token(s, when, (fmt, encoding))
-        data = panels.held(st.session_state, "held_data", token, made.data)
-        st.download_button(
-            ui("download_zip", lang),
-            data,
-            made.name,
-            "application/zip",
-            icon=":material/download:",
-            on_click="ignore",
-            key="download_data",
-            type="primary",
-        )
+        zipped = ("zip", "application/zip", ":material/download:")
+        _download(ui("download_zip", lang), made.data, *zipped, name=made.name, extra=(fmt, encoding), primary=True)
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:

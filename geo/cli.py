@@ -167,7 +167,8 @@ def _print(args: argparse.Namespace) -> int:
 def _data(args: argparse.Namespace) -> int:
     """The layers for GIS and CAD tools: one zip with the data and its README."""
     from geo.data.layers import LayerError
-    from geo.gis.package import DataRequestError, Request, make_download
+    from geo.gis.formats import Request
+    from geo.gis.package import DataRequestError, file_name, make_download
 
     try:
         layerset, state, _, _, _ = _state(args, basemap_id="offline")
@@ -178,8 +179,6 @@ def _data(args: argparse.Namespace) -> int:
     request = Request(args.format, layers, state.year, state.lang, args.crs, args.encoding)
     out = Path(args.out)
     if out.is_dir():
-        from geo.gis.package import file_name
-
         out = out / file_name(request)
     elif out.suffix.lower() != ".zip":
         raise _Usage(f"OUT must be a folder or end in .zip (the data goes with its README), not {out.name}")

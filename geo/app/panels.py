@@ -18,6 +18,7 @@ from geo.data.basemaps import Basemap
 from geo.data.layers import LayerSet
 from geo.data.timeline import Year, current_year
 from geo.data.views import View
+from geo.gis.formats import Encoding, Format, Request
 from geo.i18n import Lang, ui
 from geo.links import share_link
 from geo.state import FeatureKey, MapState
@@ -99,6 +100,13 @@ def held(store: MutableMapping[str, Any], name: str, token: str, data: bytes) ->
     return kept[1]
 
 
+def data_request(state: MapState, layerset: LayerSet, fmt: Format, encoding: Encoding, when: dt.date) -> Request | None:
+    """The data download of what is on screen: the visible layers that loaded, the state's year and
+    language; None when no layer is visible."""
+    layers = tuple(i for i in state.visible if i in layerset.available)
+    return Request(fmt, layers, state.year, state.lang, None, encoding, when) if layers else None
+
+
 def download_name(state: MapState, ending: str, when: dt.date) -> str:
     """The name of a downloaded map: the view it shows (or "map") and the day."""
     return f"yuqian-map-{state.view_id or 'map'}-{when.isoformat()}.{ending}"
@@ -107,6 +115,7 @@ def download_name(state: MapState, ending: str, when: dt.date) -> str:
 __all__ = [
     "asset_base",
     "basemap_label",
+    "data_request",
     "download_name",
     "held",
     "hit_labels",

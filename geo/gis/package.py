@@ -4,22 +4,21 @@ after what it holds (``yuqian_rail_2019_2026-12-05_shp.zip``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from geo.data.layers import LayerSet
-from geo.data.timeline import Year, year_text
+from geo.data.timeline import year_text
 from geo.gis import kml, plain, shapefile
-from geo.gis.formats import FORMAT_NAMES, WGS84_ONLY, Format
+from geo.gis.formats import FORMAT_NAMES, WGS84_ONLY, Format, Request
 from geo.gis.tables import LayerTable, field_labels, tables
-from geo.i18n import Lang, Text
+from geo.i18n import Text
 
 
 class DataRequestError(ValueError):
@@ -29,19 +28,6 @@ class DataRequestError(ValueError):
     def __init__(self, param: str, message: str) -> None:
         super().__init__(message)
         self.param = param
-
-
-@dataclass(frozen=True)
-class Request:
-    """What to download."""
-
-    fmt: Format
-    layers: tuple[str, ...]
-    year: Year | None = None
-    lang: Lang = "zh"
-    crs: str | None = None  # "EPSG:4545"; None: WGS-84, or Gauss–Krüger for DXF
-    encoding: shapefile.Encoding = "utf-8"
-    when: dt.date = field(default_factory=dt.date.today)
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 import pyogrio
 from pyproj import CRS
 
+from geo.gis.formats import Encoding
 from geo.gis.plain import for_gdal, write_csv
 from geo.gis.tables import LayerTable
 from geo.spatial.families import family_of
 
-Encoding = Literal["utf-8", "gbk"]
 CPG = {"utf-8": "UTF-8", "gbk": "936"}  # what ArcGIS reads in a .cpg
 _GDAL_ENCODING = {"utf-8": "UTF-8", "gbk": "CP936"}
 DBF_TEXT_BYTES = 254
