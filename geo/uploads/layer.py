@@ -237,7 +237,7 @@ def _geometry_kind(frame: gpd.GeoDataFrame, name: str) -> str:
     families = {family_of(t) for t in types}
     if len(families) == 1 and None not in families:
         return str(families.pop())
-    if families <= {"polygon", None} and types - {*GEOMETRY_FAMILIES["polygon"]} <= {"GeometryCollection"}:
+    if types <= {*GEOMETRY_FAMILIES["polygon"], "GeometryCollection"}:
         return "polygon"  # make_valid can turn a polygon into a collection
     raise fail(
         name,
