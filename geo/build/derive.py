@@ -12,7 +12,7 @@ from typing import Any
 
 from shapely.geometry import LineString, Point
 
-from geo.build import context, dated
+from geo.build import context, dated, geography, relief
 from geo.build.inputs import Inputs
 from geo.build.pinyin import english_name
 from geo.data import geojson
@@ -230,8 +230,8 @@ def _pole_hosts(ctx: Inputs) -> list[dict[str, Any]]:
     return features + dated.created(ctx, ctx.changes, **extra)
 
 
-def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
-    """Build every layer; return ``{layer id: GeoJSON text}``."""
+def build(tables_dir: Path = TABLES_DIR) -> dict[str, str | bytes]:
+    """Build every layer; return ``{layer id: GeoJSON text}`` and the relief image's bytes."""
     ctx = Inputs(tables_dir)
     layout = ctx.layout
     builders: dict[str, Callable[[], list[dict[str, Any]]]] = {
@@ -251,27 +251,39 @@ def build(tables_dir: Path = TABLES_DIR) -> dict[str, str]:
         "provinces": lambda: context.province_features(ctx),
         "counties": lambda: context.county_features(ctx),
         "border": lambda: context.border_features(ctx),
+        "rivers": lambda: geography.river_features(ctx, tables_dir),
+        "cities": lambda: geography.city_features(ctx),
     }
-    return {layer_id: geojson.dumps(make(), name=layer_id) for layer_id, make in builders.items()}
+    outputs: dict[str, str | bytes] = {i: geojson.dumps(make(), name=i) for i, make in builders.items()}
+    outputs["relief"] = relief.make()
+    return outputs
 
 
-def write(outputs: dict[str, str], layers_dir: Path = LAYERS_DIR) -> list[Path]:
-    """Write built layers as ``<id>.geojson``; return the paths whose bytes changed."""
+def _file(layer_id: str, output: str | bytes) -> tuple[str, bytes]:
+    """The file name and bytes of a built layer: GeoJSON text, or an image's bytes."""
+    if isinstance(output, bytes):
+        return relief.FILE if layer_id == "relief" else layer_id, output
+    return f"{layer_id}.geojson", output.encode("utf-8")
+
+
+def write(outputs: dict[str, str | bytes], layers_dir: Path = LAYERS_DIR) -> list[Path]:
+    """Write built layers (``<id>.geojson``, the relief image); return the paths whose bytes changed."""
     changed = []
-    for layer_id, text in outputs.items():
-        path = layers_dir / f"{layer_id}.geojson"
-        data = text.encode("utf-8")
+    for layer_id, output in outputs.items():
+        name, data = _file(layer_id, output)
+        path = layers_dir / name
         if not path.exists() or path.read_bytes() != data:
             path.write_bytes(data)
             changed.append(path)
     return changed
 
 
-def drift(outputs: dict[str, str], layers_dir: Path = LAYERS_DIR) -> list[str]:
+def drift(outputs: dict[str, str | bytes], layers_dir: Path = LAYERS_DIR) -> list[str]:
     """Layer ids whose committed file differs from `outputs` (or is missing)."""
     out = []
-    for layer_id, text in outputs.items():
-        path = layers_dir / f"{layer_id}.geojson"
-        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+    for layer_id, output in outputs.items():
+        name, data = _file(layer_id, output)
+        path = layers_dir / name
+        if not path.exists() or path.read_bytes() != data:
             out.append(layer_id)
     return out

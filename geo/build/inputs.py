@@ -67,6 +67,13 @@ class Inputs:
             key="id",
             coords="required",
         )
+        self.places = read_csv(
+            tables_dir / "cities.csv",
+            required=("id", "kind", "name_zh", "name_en", "seat_of", "adcode"),
+            sources=self.sources,
+            key="id",
+            coords="required",
+        )
         self.corridors = read_csv(
             tables_dir / "corridors.csv",
             required=("id", "kind", "project", "name_zh", "name_en", "status", "opened", *GEOMETRY_NOTE),
