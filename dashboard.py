@@ -125,7 +125,7 @@ def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict
 
 def _on_basemap() -> None:
     chosen = shared().basemap(st.session_state[keys.basemap_choice(state().lang)])
-    new, used = ms.set_basemap(state(), chosen, key=basemap_key(chosen))
+    new, used = ms.set_basemap(state(), chosen, key=basemap_key(chosen), layerset=session_layers())
     st.session_state.basemap_refused = None if used else chosen.id  # explained under the selector
     commit(new)
 

@@ -174,7 +174,9 @@ class _Reading:
             known = ", ".join(b.id for b in self.basemaps)
             self.refuse("basemap", f"未知底图：{chosen}", f"unknown basemap {chosen!r}; known: {known}")
             return
-        self.state, used = ms.set_basemap(self.state, basemap, key=self.key_for(basemap))
+        # the layers that follow the basemap do, unless the link lists the layers itself
+        follow = None if "layers" in self.values else self.layerset
+        self.state, used = ms.set_basemap(self.state, basemap, key=self.key_for(basemap), layerset=follow)
         if not used:
             env = basemap.key_env
             self.refuse("basemap", f"{chosen}：未配置密钥（{env}）", f"{chosen}: no key configured ({env})")

@@ -93,8 +93,13 @@ def clear_selection(state: MapState) -> MapState:
 
 
 def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
-    """Open a preset view: its layers, extent and highlighted feature (the basemap is kept)."""
-    new = dataclasses.replace(set_visible(state, layerset, view.layers), selection=view.highlight, view_id=view.id)
+    """Open a preset view: its layers, extent and highlighted feature (the basemap is kept).
+
+    Layers that follow the basemap (rivers, relief, cities) are the reader's orientation, not
+    the view's subject: a view that does not name them leaves them as they are."""
+    kept = [i for i in state.visible if i in _following(layerset)]
+    new = set_visible(state, layerset, [*view.layers, *kept])
+    new = dataclasses.replace(new, selection=view.highlight, view_id=view.id)
     if view.year is not None:
         new = set_year(new, view.year)
     return move(new, view.camera)
@@ -139,11 +144,30 @@ def set_labels(state: MapState, labels: bool) -> MapState:
     return dataclasses.replace(state, labels=labels)
 
 
-def set_basemap(state: MapState, basemap: Basemap, *, key: str | None) -> tuple[MapState, bool]:
-    """Use `basemap` if it can draw (a keyed basemap needs `key`); return the state and whether it was."""
+def _following(layerset: LayerSet) -> set[str]:
+    return {spec.id for spec in layerset.catalog.layers if spec.follows_basemap}
+
+
+def set_basemap(
+    state: MapState, basemap: Basemap, *, key: str | None, layerset: LayerSet | None = None
+) -> tuple[MapState, bool]:
+    """Use `basemap` if it can draw (a keyed basemap needs `key`); return the state and whether it was.
+
+    With `layerset`, the layers whose default depends on the basemap (rivers and relief are on
+    the offline map, off over tiles that draw their own) follow it — each one only while the
+    reader has left it at the old basemap's default."""
     if basemap.needs_key and not key:
         return state, False
-    return dataclasses.replace(state, basemap=basemap.id), True
+    new = dataclasses.replace(state, basemap=basemap.id)
+    if layerset is None:
+        return new, True
+    shown = set(state.visible)
+    for spec in layerset.catalog.layers:
+        if spec.follows_basemap and (spec.id in shown) == spec.on_by_default(state.basemap):
+            shown.discard(spec.id)
+            if spec.on_by_default(basemap.id):
+                shown.add(spec.id)
+    return set_visible(new, layerset, shown), True
 
 
 def view_of(state: MapState, views: Sequence[View]) -> View | None:

@@ -22,7 +22,8 @@ from geo.i18n import Lang, Text, localized, parse_text
 from geo.paths import CATALOG_PATH
 from geo.spatial.camera import Bounds, parse_bounds
 
-GeometryKind = Literal["point", "line", "polygon"]
+# "raster": one image laid between `bounds`, evenly spaced in Web Mercator (no features)
+GeometryKind = Literal["point", "line", "polygon", "raster"]
 GEOMETRY_KINDS: tuple[str, ...] = get_args(GeometryKind)
 # What a layer holds. Relations in the details panel are computed between roles:
 # the corridors crossing a unit, the parks inside it, the layout elements it belongs to.
@@ -54,8 +55,11 @@ _LAYER_KEYS = {
         "priority",
         "label_rank",
         "label_min_zoom",
+        "bounds",
+        "attribution",
     ),
 }
+RASTER_SUFFIXES = (".jpg", ".png")
 
 
 class CatalogError(FileProblems):
@@ -85,6 +89,20 @@ class LayerSpec:
     priority: int = 100  # lower wins when a click or a bare feature id could mean several layers
     label_rank: int | None = None  # names on the map: lower is placed first; None: not labelled
     label_min_zoom: int = 0  # labels from this zoom on
+    # basemaps the layer is on by default with (``visible = ["offline"]``); empty: every basemap
+    # when `visible`. Such a layer follows the basemap until the reader switches it themselves.
+    basemaps: tuple[str, ...] = ()
+    bounds: Bounds | None = None  # a raster layer's image corners, [[south, west], [north, east]]
+    attribution: str = ""  # credit shown in the map's corner while the layer is on (plain text)
+
+    @property
+    def follows_basemap(self) -> bool:
+        """Whether the layer's default depends on the basemap."""
+        return bool(self.basemaps)
+
+    def on_by_default(self, basemap_id: str) -> bool:
+        """Whether the layer is shown on a fresh map with the basemap `basemap_id`."""
+        return self.visible and (not self.basemaps or basemap_id in self.basemaps)
 
     def style_for(self, props: Mapping[str, Any]) -> PathStyle:
         """Return the style of a feature with properties `props`."""
@@ -96,7 +114,7 @@ class LayerSpec:
         return self.style
 
 
-_GEOMETRY_RANK = {"polygon": 0, "line": 1, "point": 2}
+_GEOMETRY_RANK = {"raster": -1, "polygon": 0, "line": 1, "point": 2}
 
 
 @dataclass(frozen=True)
@@ -136,9 +154,9 @@ class Catalog:
         """The folder the layer files live in."""
         return self.path.parent
 
-    def default_visible(self) -> tuple[str, ...]:
-        """Ids of the layers shown by default."""
-        return tuple(spec.id for spec in self.layers if spec.visible)
+    def default_visible(self, basemap_id: str = "offline") -> tuple[str, ...]:
+        """Ids of the layers shown by default with the basemap `basemap_id`."""
+        return tuple(spec.id for spec in self.layers if spec.on_by_default(basemap_id))
 
     def grouped(self) -> tuple[tuple[Text, tuple[LayerSpec, ...]], ...]:
         """(group title, its layers) for every group that has layers, in file order (the toggles' order)."""
@@ -192,17 +210,28 @@ def _key_problems(raw: Mapping[str, Any], layer_id: Any, group_ids: set[str]) ->
         problems.append(f"unknown key(s) {sorted(unknown)}")
     if not isinstance(layer_id, str) or not layer_id.replace("_", "").isalnum():
         problems.append("'id' must be letters, digits and underscores")
-    if raw.get("file") != f"{layer_id}.geojson":
-        problems.append(f"'file' must be '{layer_id}.geojson' (layer files are named after their id)")
+    names = (
+        [f"{layer_id}{suffix}" for suffix in RASTER_SUFFIXES]
+        if raw.get("geometry") == "raster"
+        else [f"{layer_id}.geojson"]
+    )
+    if raw.get("file") not in names:
+        problems.append(f"'file' must be {' or '.join(repr(n) for n in names)} (layer files are named after their id)")
+    if (raw.get("geometry") == "raster") != ("bounds" in raw):
+        problems.append("'bounds' is given for a raster layer, and only for one")
     choices: list[tuple[str, Any]] = [("group", group_ids), ("geometry", GEOMETRY_KINDS), ("role", ROLES)]
     problems += [
         f"'{key}' = {raw[key]!r} is not one of {sorted(allowed)}"
         for key, allowed in choices
         if key in raw and raw[key] not in allowed
     ]
-    problems += [
-        f"'{k}' must be true or false" for k in ("visible", "searchable") if k in raw and not isinstance(raw[k], bool)
-    ]
+    if "searchable" in raw and not isinstance(raw["searchable"], bool):
+        problems.append("'searchable' must be true or false")
+    visible = raw.get("visible")
+    if not isinstance(visible, bool) and not (
+        isinstance(visible, list) and visible and all(isinstance(v, str) for v in visible)
+    ):
+        problems.append("'visible' must be true, false or a list of basemap ids (on by default with those)")
     return problems
 
 
@@ -247,7 +276,10 @@ def _layer(raw: Any, index: int, problems: list[str], field_names: set[str], gro
         file=str(file_name),
         group=str(raw.get("group")),
         geometry=geometry if geometry in GEOMETRY_KINDS else "polygon",
-        visible=raw.get("visible") is True,
+        visible=raw.get("visible") is True or isinstance(raw.get("visible"), list),
+        basemaps=tuple(raw["visible"]) if isinstance(raw.get("visible"), list) else (),
+        attribution=str(raw.get("attribution", "")),
+        bounds=None if raw.get("bounds") is None else parse_bounds(raw["bounds"], f"{where}.bounds", problems),
         title=parse_text(raw.get("title"), f"{where}.title", problems),
         description=parse_text(raw.get("description"), f"{where}.description", problems),
         style=style,

@@ -141,9 +141,35 @@ def parse_feature_collection(
     return gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
 
 
+def _check_raster(spec: LayerSpec, path: Path) -> gpd.GeoDataFrame:
+    """A raster layer's image: readable, and pixel-square in Web Mercator between its bounds
+    (an image made for another projection would be drawn kilometres off). It has no features."""
+    from PIL import Image, UnidentifiedImageError
+
+    from geo.spatial.raster import Grid
+
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+    except FileNotFoundError:
+        raise LayerError(path, ["file not found"]) from None
+    except (OSError, UnidentifiedImageError) as exc:
+        raise LayerError(path, [f"cannot be read as an image: {exc}"]) from None
+    assert spec.bounds is not None  # the catalog requires bounds of a raster layer
+    expected = Grid(spec.bounds, "EPSG:3857", width, height).aspect() * height
+    if abs(expected - width) > 1.5:
+        raise LayerError(
+            path,
+            [f"is {width} × {height} px; square Web Mercator pixels between its bounds need {expected:.0f} × {height}"],
+        )
+    return gpd.GeoDataFrame({key: [] for key in REQUIRED_PROPS}, geometry=[], crs="EPSG:4326")
+
+
 def load_layer(spec: LayerSpec, layers_dir: Path) -> gpd.GeoDataFrame:
-    """Read and validate the file of catalog entry `spec`."""
+    """Read and validate the file of catalog entry `spec` (a raster layer: its image)."""
     path = layers_dir / spec.file
+    if spec.geometry == "raster":
+        return _check_raster(spec, path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
