@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from geo.app.summary import Summary, summary
 from geo.data.basemaps import Basemap, load_basemaps
@@ -78,13 +79,23 @@ class AppData:
 
     def _publish(self, url_base: str) -> LiveAssets:
         legends = live_legends(self.layers)
-        files = {f"data_{lang}": (data_bundle(self.layers, legends, (lang,)), ".js") for lang in LANGS}
+        images = publish(self._images(), APP_STATIC_DIR, url_base)  # the relief: a file of its own, cached
+        files = {f"data_{lang}": (data_bundle(self.layers, legends, (lang,), images), ".js") for lang in LANGS}
         files |= {f"texts_{lang}": (texts_pack(self.layers, lang, legends[lang]), ".js") for lang in LANGS}
         urls = publish(files, APP_STATIC_DIR, url_base)
         links = published_links(APP_STATIC_DIR, url_base)
         return LiveAssets(
             links, {lang: urls[f"data_{lang}"] for lang in LANGS}, {lang: urls[f"texts_{lang}"] for lang in LANGS}
         )
+
+    def _images(self) -> dict[str, tuple[bytes, str]]:
+        """The raster layers' images: ``{layer id: (bytes, suffix)}``."""
+        catalog = self.layers.catalog
+        return {
+            i: ((catalog.layer_dir() / catalog.layer(i).file).read_bytes(), Path(catalog.layer(i).file).suffix)
+            for i in self.layers.available
+            if catalog.layer(i).geometry == "raster"
+        }
 
     @cached_property
     def gcj_html(self) -> str:

@@ -43,6 +43,26 @@ def anchor(geom: BaseGeometry) -> tuple[float, float]:
     return round(point.y, 5), round(point.x, 5)
 
 
+# Where along a line its name may go, tried in this order (fractions of its longest part): the
+# middle first, then further out, so a name pushed off by another finds a place of its own.
+ALONG = (0.5, 0.38, 0.62, 0.26, 0.74, 0.14, 0.86)
+_DIRECTION = 0.02  # the direction of the line at a place: towards the point this far (fraction) along
+
+
+def along(geom: BaseGeometry) -> list[list[float]]:
+    """Places along a line for its name, each ``[lat, lon, lat2, lon2]``: the place and a point a
+    little further along (the browser turns the name to the line's direction on the screen).
+    Empty for other geometries."""
+    if family_of(geom.geom_type) != "line":
+        return []
+    line = _largest(geom, "length")
+    out = []
+    for f in ALONG:
+        a, b = line.interpolate(f, normalized=True), line.interpolate(min(f + _DIRECTION, 1.0), normalized=True)
+        out.append([round(a.y, 5), round(a.x, 5), round(b.y, 5), round(b.x, 5)])
+    return out
+
+
 def size(geom: BaseGeometry) -> float:
     """How big a feature is, to name big ones before small ones of the same rank (degrees: ranks only)."""
     kind = geom.geom_type
@@ -53,4 +73,4 @@ def size(geom: BaseGeometry) -> float:
     return 0.0
 
 
-__all__ = ["anchor", "short_name", "size"]
+__all__ = ["ALONG", "along", "anchor", "short_name", "size"]

@@ -168,7 +168,23 @@
     };
   };
 
+  /* A raster layer (data.type "Image": one picture between two corners, in Web Mercator like the
+   * map): drawn in its own pane over the tiles and under every layer, never clicked. On GCJ-02
+   * tiles it moves as a whole (apply.js calls yqShiftTo). */
+  function image(data, opts) {
+    var overlay = L.imageOverlay(data.image, data.bounds, {
+      opacity: opts.style.opacity === undefined ? 0.5 : opts.style.opacity,
+      interactive: false, className: "yq-relief", alt: "", pane: "yqRelief"
+    });
+    overlay.yqShiftTo = function (gcj) { overlay.setBounds(L.latLngBounds(gcj ? data.gcj : data.wgs)); };
+    overlay.beforeAdd = function (m) {  // Leaflet calls it before drawing: the pane must be there
+      if (!m.getPane("yqRelief")) { m.createPane("yqRelief").style.zIndex = 250; }
+    };
+    return overlay;
+  }
+
   yq.geojson = function (data, opts) {
+    if (data.type === "Image") { return image(data, opts); }
     var styleOf = yq.styleFor(opts);
     if (data.big) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
     data = decodeAll(data);

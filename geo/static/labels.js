@@ -1,10 +1,11 @@
 /* The 渝黔 map in the browser: names on the map, as DOM text (found by search-in-page, read by
  * screen readers), placed so that no two overlap. Each catalog layer with a label rank gives
  * every feature an anchor (_lab: [lat, lon, order], computed in Python: polylabel for polygons,
- * the middle of lines, the point itself) and a short name (_nm_<lang>). Names are placed by
- * rank, then order (bigger features first); a name that would overlap one already placed, or
- * leave the map, is hidden at this zoom. Points are named beside the dot (right, left, above,
- * below: the first place that is free). */
+ * the middle of lines, the point itself; then the zoom it is named from, and for rivers the
+ * places along the line) and a short name (_nm_<lang>). Names are placed by rank, then order
+ * (bigger features first); a name that would overlap one already placed, or leave the map, is
+ * hidden at this zoom. Points are named beside the dot (right, left, above, below: the first
+ * place that is free); rivers along their line, at the first of their places that is free. */
 (function () {
   "use strict";
   var yq = window.yq;
@@ -31,7 +32,7 @@
         if (!layer.eachLayer) { return; }
         layer.eachLayer(function (f) {
           var p = f.feature && f.feature.properties;
-          if (!p || !p._lab) { return; }
+          if (!p || !p._lab || zoom < (p._lab[3] || 0)) { return; }
           out.push({ rank: spec.rank, order: p._lab[2], feature: f, props: p, point: !!spec.point,
                      key: group.yqLayerId + "/" + p.id });
         });
@@ -54,6 +55,48 @@
     var lab = c.props._lab;
     var shift = c.feature.yqShift || [0, 0];
     return L.latLng(lab[0] + shift[0], lab[1] + shift[1]);
+  }
+
+  function box(x0, y0, w, h) {
+    return { x0: x0 - PAD, y0: y0 - PAD, x1: x0 + w + PAD, y1: y0 + h + PAD };
+  }
+
+  /* A name at its anchor: a point's beside the dot (right, left, above, below: the first place
+   * free), an area's or a line's centred on it. */
+  function fitAt(map, c, w, h, size, placed) {
+    var at = map.latLngToContainerPoint(anchorOf(c));
+    var offsets = c.point
+      ? [[POINT_GAP, -h / 2], [-w - POINT_GAP, -h / 2], [-w / 2, -h - POINT_GAP], [-w / 2, POINT_GAP]]
+      : [[-w / 2, -h / 2]];
+    for (var i = 0; i < offsets.length; i++) {
+      var x0 = at.x + offsets[i][0], y0 = at.y + offsets[i][1];
+      var b = box(x0, y0, w, h);
+      var inside = x0 >= 0 && y0 >= 0 && x0 + w <= size.x && y0 + h <= size.y;
+      if (inside && !overlaps(b, placed)) { return { box: b, x: x0, y: y0, angle: 0 }; }
+    }
+    return null;
+  }
+
+  /* A river's name: written along the line, at the first of its places (middle first) where it
+   * stays on the map and clear of every name placed before it. Its box is the turned name's
+   * bounding box. */
+  function fitAlong(map, c, w, h, size, placed) {
+    var shift = c.feature.yqShift || [0, 0];
+    var places = c.props._lab[4];
+    for (var i = 0; i < places.length; i++) {
+      var q = places[i];
+      var a = map.latLngToContainerPoint([q[0] + shift[0], q[1] + shift[1]]);
+      var b = map.latLngToContainerPoint([q[2] + shift[0], q[3] + shift[1]]);
+      var angle = Math.atan2(b.y - a.y, b.x - a.x) * 180 / Math.PI;
+      if (angle > 90) { angle -= 180; } else if (angle <= -90) { angle += 180; }  // never upside down
+      var rad = angle * Math.PI / 180;
+      var bw = Math.abs(w * Math.cos(rad)) + Math.abs(h * Math.sin(rad));
+      var bh = Math.abs(w * Math.sin(rad)) + Math.abs(h * Math.cos(rad));
+      var bx = box(a.x - bw / 2, a.y - bh / 2, bw, bh);
+      var inside = a.x - bw / 2 >= 0 && a.y - bh / 2 >= 0 && a.x + bw / 2 <= size.x && a.y + bh / 2 <= size.y;
+      if (inside && !overlaps(bx, placed)) { return { box: bx, x: a.x - w / 2, y: a.y - h / 2, angle: angle }; }
+    }
+    return null;
   }
 
   function place(map) {
@@ -86,26 +129,18 @@
         if (el.textContent !== text || !el.yqW) {  // measured once per text: no layout per move
           el.textContent = text;
           L.DomUtil[c.point ? "addClass" : "removeClass"](el, "yq-label-point");
+          L.DomUtil[c.props._lab[4] ? "addClass" : "removeClass"](el, "yq-label-along");
           el.yqW = el.offsetWidth;
           el.yqH = el.offsetHeight;
         }
         var w = el.yqW, h = el.yqH;
-        var at = map.latLngToContainerPoint(anchorOf(c));
-        var offsets = c.point
-          ? [[POINT_GAP, -h / 2], [-w - POINT_GAP, -h / 2], [-w / 2, -h - POINT_GAP], [-w / 2, POINT_GAP]]
-          : [[-w / 2, -h / 2]];
-        var fitted = null;
-        for (var i = 0; i < offsets.length && !fitted; i++) {
-          var x0 = at.x + offsets[i][0], y0 = at.y + offsets[i][1];
-          var box = { x0: x0 - PAD, y0: y0 - PAD, x1: x0 + w + PAD, y1: y0 + h + PAD };
-          var inside = x0 >= 0 && y0 >= 0 && x0 + w <= size.x && y0 + h <= size.y;
-          if (inside && !overlaps(box, placed)) { fitted = { box: box, x: x0, y: y0 }; }
-        }
+        var fitted = c.props._lab[4] ? fitAlong(map, c, w, h, size, placed) : fitAt(map, c, w, h, size, placed);
         if (!fitted) { el.style.display = "none"; return; }
         placed.push(fitted.box);
         // the pane moves with the map: position in layer coordinates
         var layerPoint = map.containerPointToLayerPoint([fitted.x, fitted.y]);
         L.DomUtil.setPosition(el, layerPoint);
+        if (fitted.angle) { el.style.transform += " rotate(" + fitted.angle.toFixed(1) + "deg)"; }
       });
     }
     Object.keys(els).forEach(function (key) { if (!seen[key]) { els[key].style.display = "none"; } });

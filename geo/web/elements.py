@@ -7,6 +7,7 @@ browser code (``yq.register``, ``yq.geojson``, ``yq.legend``, ``yq.boot`` …), 
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -59,14 +60,15 @@ class CatalogGroup(folium.FeatureGroup):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            var {{ this.get_name() }} = yq.register(L.featureGroup({{ this.options|tojavascript }}),
+            var {{ this.get_name() }} = yq.register(L.featureGroup(null, {{ this.options|tojavascript }}),
                 {{ this.layer_id|tojson }}, {{ this.rank|tojson }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, layer_id: str, rank: int, name: str, show: bool = True) -> None:
-        super().__init__(name=name, show=show)
+    def __init__(self, layer_id: str, rank: int, name: str, show: bool = True, attribution: str = "") -> None:
+        # Leaflet shows a layer's attribution (HTML: escaped here) in the corner while it is on
+        super().__init__(name=name, show=show, **({"attribution": html.escape(attribution)} if attribution else {}))
         # keeps folium's "FeatureGroup" name: streamlit-folium refers to feature_group_feature_group_<n>
         self.layer_id = layer_id
         self.rank = rank

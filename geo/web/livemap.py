@@ -44,10 +44,14 @@ def live_legends(layerset: LayerSet) -> dict[Lang, dict[str, Any]]:
 
 
 def data_bundle(
-    layerset: LayerSet, legends: Mapping[Lang, dict[str, Any]] | None = None, langs: tuple[Lang, ...] = LANGS
+    layerset: LayerSet,
+    legends: Mapping[Lang, dict[str, Any]] | None = None,
+    langs: tuple[Lang, ...] = LANGS,
+    images: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The script that hands every layer's data with the texts of `langs`, and the legends, to ``yq.load``."""
-    bundle: dict[str, Any] = {"data": {i: layer_data(layerset, i, langs) for i in layerset.available}}
+    """The script that hands every layer's data with the texts of `langs`, and the legends, to
+    ``yq.load``; a raster layer's image is linked at the URL `images` gives (else carried inside)."""
+    bundle: dict[str, Any] = {"data": {i: layer_data(layerset, i, langs, images=images) for i in layerset.available}}
     if legends is not None:
         bundle["legends"] = {lang: legends[lang] for lang in langs}
     return f"yq.load({script_json(bundle)});".encode()
@@ -64,7 +68,7 @@ def texts_pack(layerset: LayerSet, lang: Lang, legend: dict[str, Any]) -> bytes:
     """The script that hands `lang`'s texts of every feature (in data order) and legend to
     ``yq.loadTexts``: what a session whose data bundle has the other language loads on switching."""
     layers = {
-        i: [_texts_of(f["properties"], lang) for f in layer_data(layerset, i, (lang,))["features"]]
+        i: [_texts_of(f["properties"], lang) for f in layer_data(layerset, i, (lang,)).get("features", [])]
         for i in layerset.available
     }
     return f"yq.loadTexts({script_json({'lang': lang, 'layers': layers, 'legend': legend})});".encode()

@@ -67,7 +67,7 @@ def layer_group(
     """One catalog layer as a registered FeatureGroup holding its features with escaped text."""
     catalog = layerset.catalog
     spec = catalog.layer(layer_id)
-    group = CatalogGroup(layer_id, catalog.draw_rank(layer_id), spec.title.get(lang), show)
+    group = CatalogGroup(layer_id, catalog.draw_rank(layer_id), spec.title.get(lang), show, spec.attribution)
     if data_ref is not None:  # the data is already in the page (yq.data)
         CatalogGeoJson("", layer_options(layerset, layer_id, lang), data_ref=data_ref).add_to(group)
     else:

@@ -7,7 +7,8 @@ the JSON that ``yq.apply`` (``geo/static/apply.js``) draws — in the dashboard 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from geo.spatial import labels
 from geo.spatial.camera import Bounds, Camera
 from geo.spatial.gcj import to_gcj, wgs_to_gcj_latlon
 from geo.state import FeatureKey, MapState, view_of
+from geo.web.assets import data_uri
 from geo.web.biglayer import BIG_LAYER, big_payload
 from geo.web.elements import Accessibility, script_json
 from geo.web.popups import esc, legend_rows, low_confidence_row, popup_html, tooltip_html
@@ -51,9 +53,31 @@ class LayerPayload:
     options_js: str
 
 
-def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs: Crs) -> dict[str, Any]:
+def _image(layerset: LayerSet, spec: LayerSpec, crs: Crs, url: str | None) -> dict[str, Any]:
+    """A raster layer for the browser: its image (`url`, or the file itself as a data URI) and
+    its corners, also as shifted onto GCJ-02 tiles (one shift for the whole image: it varies by
+    ~0.1 km across the zone, a thirtieth of a pixel)."""
+    assert spec.bounds is not None
+    (south, west), (north, east) = spec.bounds
+    middle = ((south + north) / 2, (west + east) / 2)
+    moved = wgs_to_gcj_latlon(*middle)
+    dlat, dlon = moved[0] - middle[0], moved[1] - middle[1]
+    gcj = [[south + dlat, west + dlon], [north + dlat, east + dlon]]
+    wgs = [[south, west], [north, east]]
+    if url is None:
+        path = layerset.catalog.layer_dir() / spec.file
+        url = data_uri(path.read_bytes(), "image/png" if spec.file.endswith(".png") else "image/jpeg")
+    return {"type": "Image", "image": url, "bounds": gcj if crs == "gcj02" else wgs, "wgs": wgs, "gcj": gcj}
+
+
+def _features(
+    layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs: Crs, images: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The layer as GeoJSON carrying only what the browser needs: escaped HTML per language
-    (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on."""
+    (``_tip_zh``, ``_pop_en``, …) and the keys its style depends on. A raster layer is its
+    image: at the URL `images` gives for its id, or carried inside as a data URI."""
+    if spec.geometry == "raster":
+        return _image(layerset, spec, crs, (images or {}).get(spec.id))
     frame = layerset.frames[spec.id]
     catalog = layerset.catalog
     located = [(p, g) for p, g in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True)]
@@ -74,9 +98,24 @@ def _features(layerset: LayerSet, spec: LayerSpec, langs: tuple[Lang, ...], crs:
             if spec.label_rank is not None:  # plain text: the browser sets it as textContent
                 slim[f"_nm_{lang}"] = labels.short_name(display_value(catalog, "name", props, lang) or str(props["id"]))
         if spec.label_rank is not None:
-            slim["_lab"] = [*labels.anchor(drawn), label_order[index]]
+            slim["_lab"] = _label(drawn, label_order[index], props, along=spec.role == "context")
         features.append({"type": "Feature", "properties": slim, "geometry": geojson.encode_geometry(drawn)})
     return {"type": "FeatureCollection", "features": features}
+
+
+def _label(drawn: BaseGeometry, order: int, props: dict[str, Any], *, along: bool) -> list[Any]:
+    """Where the browser places a feature's name: ``[lat, lon, order, min zoom, along]`` —
+    the anchor, the order among names of its rank, the zoom it is named from (a feature's own
+    ``label_min_zoom``, else 0) and, with `along` for a line (rivers: context lines are named as
+    maps name rivers), the places along it the name may go, each with the direction of the
+    line there (``[lat, lon, lat2, lon2]``), written along the line."""
+    min_zoom = props.get("label_min_zoom")
+    min_zoom = int(min_zoom) if isinstance(min_zoom, int | float) and math.isfinite(min_zoom) else 0  # NaN: not set
+    out: list[Any] = [*labels.anchor(drawn), order, min_zoom]
+    places = labels.along(drawn) if along else []
+    if places:
+        out.append(places)
+    return out
 
 
 def _texts(catalog: Catalog, spec: LayerSpec, props: dict[str, Any], langs: tuple[Lang, ...]) -> dict[str, Any]:
@@ -119,13 +158,21 @@ def _options(spec: LayerSpec, lang: Lang) -> dict[str, Any]:
         "lowDash": LOW_CONFIDENCE_DASH,
         "point": spec.geometry == "point",
         "line": spec.geometry == "line",
+        "raster": spec.geometry == "raster",
         "highlight": {"weight": 5, "fillOpacity": 0.6} if spec.geometry != "point" else {"radius": 10},
     }
 
 
-def layer_data(layerset: LayerSet, layer_id: str, langs: tuple[Lang, ...], crs: Crs = "wgs84") -> dict[str, Any]:
-    """One layer's features for the browser (unserialised)."""
-    return _features(layerset, layerset.catalog.layer(layer_id), langs, crs)
+def layer_data(
+    layerset: LayerSet,
+    layer_id: str,
+    langs: tuple[Lang, ...],
+    crs: Crs = "wgs84",
+    images: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """One layer's features for the browser (unserialised); a raster layer's image at the URL
+    `images` gives for it, or inside as a data URI."""
+    return _features(layerset, layerset.catalog.layer(layer_id), langs, crs, images)
 
 
 def layer_options(layerset: LayerSet, layer_id: str, lang: Lang) -> str:

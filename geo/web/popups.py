@@ -73,6 +73,12 @@ def swatch_svg(geometry: str, style: PathStyle, *, low_confidence: bool = False)
         )
     elif geometry == "line":
         shape = f'<line x1="1" y1="10" x2="27" y2="10" stroke="{stroke}" stroke-width="{width}"{dash_attr}/>'
+    elif geometry == "raster":  # shaded ridges: light from the north-west, as the relief image
+        shape = (
+            '<rect x="2" y="2" width="24" height="16" fill="#ececec" stroke="#bdbdbd" stroke-width="1"/>'
+            '<path d="M2 16 L9 6 L13 12 L18 5 L26 16 Z" fill="#b4b4b4"/>'
+            '<path d="M9 6 L11 16 L2 16 Z M18 5 L20 16 L13 12 Z" fill="#dedede"/>'
+        )
     else:
         shape = f'<circle cx="14" cy="10" r="6" fill="{fill}" stroke="{stroke}" stroke-width="2"/>'
     return f'<svg width="28" height="20" viewBox="0 0 28 20" aria-hidden="true">{shape}</svg>'
