@@ -13,10 +13,12 @@ from pathlib import Path
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from geo.data.catalog import LayerSpec
 from geo.data.layers import LayerSet
 from geo.data.timeline import year_text
 from geo.gis import kml, plain, shapefile
 from geo.gis.formats import FORMAT_NAMES, WGS84_ONLY, Format, Request
+from geo.gis.images import write_image
 from geo.gis.tables import LayerTable, field_labels, tables
 from geo.i18n import Text
 
@@ -93,6 +95,21 @@ def _write(
     return ["layers.kmz"], "EPSG:4326", notes
 
 
+def _images(
+    request: Request, images: list[LayerSpec], layerset: LayerSet, folder: Path
+) -> tuple[list[str], list[str]]:
+    """The raster layers' images (with world file and .prj) written to `folder`, and the README's notes."""
+    if images and request.fmt in ("kml", "kmz"):
+        names = ", ".join(spec.id for spec in images)
+        return [], [f"{names}: an image in Web Mercator; KML cannot hold it, take another format / 影像图层不含于 KML"]
+    files: list[str] = []
+    notes = []
+    for spec in images:
+        files += write_image(spec, layerset.catalog.layer_dir(), folder)
+        notes.append(f"{spec.id}: image in EPSG:3857 (Web Mercator) with world file and .prj / 影像（Web 墨卡托）")
+    return files, notes
+
+
 def _shapefile_notes(report: shapefile.ShapefileReport, encoding: str) -> list[str]:
     notes = [f"Shapefile encoding / 编码: {encoding.upper()} (.cpg: {shapefile.CPG[encoding]})"]
     notes += ["Shapefile field names / 字段名 (≤10):"]
@@ -111,7 +128,13 @@ def _shapefile_notes(report: shapefile.ShapefileReport, encoding: str) -> list[s
 
 
 def readme(
-    request: Request, chosen: list[LayerTable], layerset: LayerSet, files: list[str], crs: str, notes: list[str]
+    request: Request,
+    chosen: list[LayerTable],
+    layerset: LayerSet,
+    files: list[str],
+    crs: str,
+    notes: list[str],
+    images: tuple[LayerSpec, ...] = (),
 ) -> str:
     """The provenance that goes with every download, in both languages."""
     catalog = layerset.catalog
@@ -138,6 +161,12 @@ def readme(
             f"  来源 Source: {spec.source.zh} / {spec.source.en}",
             f"  许可 Licence: {spec.licence}",
         ]
+    for spec in images:
+        lines += [
+            f"- {spec.id} · {both(spec.title)} · 影像 image",
+            f"  来源 Source: {spec.source.zh} / {spec.source.en}",
+            f"  许可 Licence: {spec.licence}",
+        ]
     fields = dict.fromkeys(f for t in chosen for f in t.fields)
     lines += ["", "字段 Fields (each feature's own sources are in its 'source' field):"]
     lines += [f"  {f}: {both(label)}" for f, label in field_labels(catalog, fields).items()]
@@ -159,15 +188,19 @@ def make_download(layerset: LayerSet, request: Request) -> Download:
         known = ", ".join(layerset.available)
         raise DataRequestError("layers", f"unknown layer id(s) {', '.join(unknown) or '(none given)'}; known: {known}")
     check_crs(request.fmt, request.crs)
+    catalog = layerset.catalog
+    images = [catalog.layer(i) for i in request.layers if catalog.layer(i).geometry == "raster"]
     chosen = tables(layerset, request.layers, request.year, request.lang)
     with tempfile.TemporaryDirectory(prefix="yq-data-") as tmp:
         folder = Path(tmp)
-        files, crs, notes = _write(request, chosen, layerset, folder)
+        files, crs, notes = _write(request, chosen, layerset, folder) if chosen else ([], "EPSG:4326", [])
+        image_files, image_notes = _images(request, images, layerset, folder)
+        files, notes = [*files, *image_files], [*notes, *image_notes]
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
             for name in files:
                 bundle.write(folder / name, name)
-            bundle.writestr("README.txt", readme(request, chosen, layerset, files, crs, notes))
+            bundle.writestr("README.txt", readme(request, chosen, layerset, files, crs, notes, tuple(images)))
     return Download(file_name(request), out.getvalue(), (*files, "README.txt"), crs)
 
 

@@ -97,9 +97,10 @@ def layer_table(layerset: LayerSet, layer_id: str, lang: Lang) -> LayerTable:
 
 def tables(layerset: LayerSet, layer_ids: Sequence[str], year: Year | None, lang: Lang) -> list[LayerTable]:
     """The chosen layers as they were in `year` (None: this year), in `lang`, in catalog order;
-    features with no known location are kept (a table row with no geometry)."""
+    features with no known location are kept (a table row with no geometry). A raster layer (an
+    image, no features) is no table: :mod:`geo.gis.images` writes it."""
     shown = in_year(layerset, year)
-    wanted = set(layer_ids)
+    wanted = {i for i in layer_ids if shown.catalog.layer(i).geometry != "raster"}
     return [layer_table(shown, i, lang) for i in shown.available if i in wanted]
 
 

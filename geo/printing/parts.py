@@ -77,12 +77,24 @@ def _label_zoom(extent: tuple[float, float, float, float]) -> float:
     return math.log2(900 * 360 / 256 / max(span, 1e-3))
 
 
-def place_labels(
-    ax, layerset: LayerSet, visible: Sequence[str], lang: Lang, extent, fontsize: float, obstacles: list[Any]
-) -> int:
-    """Names by rank, then size; one that would overlap a placed name is left out. Returns how many."""
-    from matplotlib import patheffects
+def _places(geom, spec) -> list[tuple[float, float, float]]:
+    """Where a feature's name may go on the sheet, in order: ``(x, y, angle)`` in the sheet's
+    projection. A river's (a context line's) places along the line, turned to it; otherwise the anchor."""
+    if spec.role == "context" and spec.geometry == "line":
+        out = []
+        for lat, lon, lat2, lon2 in labels.along(geom):
+            (x, x2), (y, y2) = TO_ALBERS.transform([lon, lon2], [lat, lat2])
+            angle = math.degrees(math.atan2(y2 - y, x2 - x))
+            angle = angle - 180 if angle > 90 else angle + 180 if angle <= -90 else angle  # never upside down
+            out.append((x, y, angle))
+        return out
+    lat, lon = labels.anchor(geom)
+    x, y = TO_ALBERS.transform(lon, lat)
+    return [(x, y, 0.0)]
 
+
+def _label_candidates(layerset: LayerSet, visible: Sequence[str], lang: Lang, extent) -> list[tuple[Any, ...]]:
+    """(rank, -size, name, places, kind, river) of every name the sheet could show, in placing order."""
     catalog = layerset.catalog
     zoom = _label_zoom(extent)
     candidates = []
@@ -92,39 +104,53 @@ def place_labels(
             continue
         frame = layerset.frames[layer_id]
         for props, geom in zip(frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True):
-            if geom is None or geom.is_empty:
+            own_zoom = props.get("label_min_zoom")
+            if geom is None or geom.is_empty or (isinstance(own_zoom, int | float) and zoom < own_zoom):
                 continue
             lat, lon = labels.anchor(geom)
-            if not (extent[0] <= lon <= extent[2] and extent[1] <= lat <= extent[3]):
+            if spec.geometry != "line" and not (extent[0] <= lon <= extent[2] and extent[1] <= lat <= extent[3]):
                 continue
-            name = props.get(f"name_{lang}") or props.get("name_zh") or str(props["id"])
-            candidates.append(
-                (spec.label_rank, -labels.size(geom), labels.short_name(str(name)), lon, lat, spec.geometry)
-            )
+            name = labels.short_name(str(props.get(f"name_{lang}") or props.get("name_zh") or props["id"]))
+            river = spec.role == "context" and spec.geometry == "line"
+            candidates.append((spec.label_rank, -labels.size(geom), name, _places(geom, spec), spec.geometry, river))
     candidates.sort(key=lambda c: (c[0], c[1]))
+    return candidates
+
+
+def place_labels(
+    ax, layerset: LayerSet, visible: Sequence[str], lang: Lang, extent, fontsize: float, obstacles: list[Any]
+) -> int:
+    """Names by rank, then size; one that would overlap a placed name is left out (a river's tries
+    its other places along the line first). Returns how many."""
+    from matplotlib import patheffects
+
     renderer = ax.figure.canvas.get_renderer()
+    axes_box = ax.get_window_extent(renderer)
     placed: list[Any] = list(obstacles)
     halo = [patheffects.withStroke(linewidth=2.6, foreground="white")]
-    for _, _, name, lon, lat, kind in candidates:
-        x, y = TO_ALBERS.transform(lon, lat)
-        where = {
-            "xy": (x, y),
-            "xytext": (5, 0) if kind == "point" else (0, 0),
-            "textcoords": "offset points",
-            "fontsize": fontsize * (0.92 if kind == "point" else 1),
-            "ha": "left" if kind == "point" else "center",
-            "va": "center",
-            "annotation_clip": True,
-        }
-        text = ax.annotate(name, color="#1f1f1f", zorder=51, **where)  # the name itself: text, searchable
-        box = text.get_window_extent(renderer).expanded(1.06, 1.12)
-        axes_box = ax.get_window_extent(renderer)
-        inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
-        if not inside or any(box.overlaps(other) for other in placed):
-            text.remove()
-            continue
-        ax.annotate(name, color="white", path_effects=halo, zorder=50, **where)  # its halo, drawn beneath
-        placed.append(box)
+    for _, _, name, places, kind, river in _label_candidates(layerset, visible, lang, extent):
+        for x, y, angle in places:
+            where = {
+                "xy": (x, y),
+                "xytext": (5, 0) if kind == "point" else (0, 0),
+                "textcoords": "offset points",
+                "fontsize": fontsize * (0.92 if kind == "point" else 1),
+                "ha": "left" if kind == "point" else "center",
+                "va": "center",
+                "rotation": angle,
+                "rotation_mode": "anchor",
+                "annotation_clip": True,
+            }
+            style = {"color": "#235a85", "style": "italic"} if river else {"color": "#1f1f1f"}
+            text = ax.annotate(name, zorder=51, **style, **where)  # the name itself: text, searchable
+            box = text.get_window_extent(renderer).expanded(1.06, 1.12)
+            inside = axes_box.contains(box.x0, box.y0) and axes_box.contains(box.x1, box.y1)
+            if not inside or any(box.overlaps(other) for other in placed):
+                text.remove()
+                continue
+            ax.annotate(name, color="white", path_effects=halo, zorder=50, **where)  # its halo, drawn beneath
+            placed.append(box)
+            break
     return len(placed) - len(obstacles)
 
 
@@ -152,6 +178,8 @@ def legend(ax, layerset: LayerSet, visible: Sequence[str], lang: Lang, fontsize:
                 )
             elif spec.geometry == "line":
                 handle = Line2D([], [], color=style.color, linewidth=width, linestyle=_dashes(style.dash_array, width))
+            elif spec.geometry == "raster":  # the relief: a grey, shaded square
+                handle = Patch(facecolor="#c8c8c8", edgecolor="#9e9e9e", hatch="\\\\\\\\", linewidth=0.4)
             else:
                 handle = Line2D(
                     [],
@@ -180,6 +208,33 @@ def legend(ax, layerset: LayerSet, visible: Sequence[str], lang: Lang, fontsize:
         borderaxespad=0,
     )
     ax.set_axis_off()
+
+
+def draw_raster(ax, spec, layer_dir, zorder: int) -> None:
+    """A raster layer (its image is evenly spaced in Web Mercator) warped into the sheet's
+    equal-area projection and laid faintly under the layers: darker where the relief is dark,
+    untouched where it is white, nothing outside the image."""
+    import numpy as np
+    from PIL import Image
+
+    from geo.spatial.raster import Grid, warp
+
+    with Image.open(layer_dir / spec.file) as img:
+        grey = np.asarray(img.convert("L"))
+    source = Grid(spec.bounds, "EPSG:3857", grey.shape[1], grey.shape[0])
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    width = 900  # px across the frame: finer than the source's ~3.5 km on any sheet of the zone
+    height = max(1, round(width * (y1 - y0) / (x1 - x0)))
+    xs = x0 + (np.arange(width) + 0.5) / width * (x1 - x0)
+    ys = y1 - (np.arange(height) + 0.5) / height * (y1 - y0)
+    x, y = np.meshgrid(xs, ys)
+    lon, lat = TO_ALBERS.transform(x, y, direction="INVERSE")
+    shade = warp(grey, source, np.asarray(lon), np.asarray(lat), fill=255) / 255.0
+    rgba = np.zeros((height, width, 4))
+    rgba[..., 3] = (1 - shade) * spec.style.opacity
+    ax.imshow(rgba, extent=(x0, x1, y0, y1), origin="upper", zorder=zorder, interpolation="bilinear")
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
 
 
 def _rgb(colour: str) -> tuple[float, float, float]:
@@ -255,4 +310,13 @@ def sources_text(layerset: LayerSet, visible: Sequence[str], lang: Lang) -> str:
     return f"{ui('sources', lang)} — " + " | ".join(parts)
 
 
-__all__ = ["TO_ALBERS", "draw_layer", "inset", "legend", "north_arrow", "place_labels", "sources_text"]
+__all__ = [
+    "TO_ALBERS",
+    "draw_layer",
+    "draw_raster",
+    "inset",
+    "legend",
+    "north_arrow",
+    "place_labels",
+    "sources_text",
+]

@@ -27,7 +27,16 @@ from geo.data.timeline import in_year, year_text
 from geo.data.views import View
 from geo.i18n import Lang, ui
 from geo.printing.fonts import cjk_font
-from geo.printing.parts import TO_ALBERS, draw_layer, inset, legend, north_arrow, place_labels, sources_text
+from geo.printing.parts import (
+    TO_ALBERS,
+    draw_layer,
+    draw_raster,
+    inset,
+    legend,
+    north_arrow,
+    place_labels,
+    sources_text,
+)
 from geo.spatial.camera import Bounds, Camera
 from geo.spatial.families import GEOMETRY_FAMILIES
 from geo.spatial.measure import CHINA_ALBERS
@@ -177,6 +186,14 @@ def _draw_layers(ax: Axes, layerset: LayerSet, visible: Sequence[str]) -> None:
             draw_layer(ax, located.to_crs(CHINA_ALBERS), layerset.catalog.layer(layer_id), zorder=10 + rank * 4)
 
 
+def _draw_rasters(ax: Axes, layerset: LayerSet, visible: Sequence[str]) -> None:
+    """The visible raster layers (the relief), faint, under everything."""
+    for layer_id in visible:
+        spec = layerset.catalog.layer(layer_id)
+        if spec.geometry == "raster":
+            draw_raster(ax, spec, layerset.catalog.layer_dir(), zorder=1)
+
+
 def _draw_selection(ax: Axes, layerset: LayerSet, state: MapState) -> None:
     """The selected feature outlined in the highlight colour, as on the screen."""
     found = layerset.feature(*state.selection) if state.selection else None
@@ -207,6 +224,8 @@ def _frame(ax: Axes, extent: tuple[float, float, float, float], layout: Layout) 
     ax.set_aspect("equal", adjustable="box")
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.set_xlabel("")  # a scatter of a GeoSeries' x and y names the axes after them
+    ax.set_ylabel("")
     ax.figure.canvas.draw()  # settles the limits, so names are measured where they will be
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     shown = TO_ALBERS.transform_bounds(x0, y0, x1, y1, direction="INVERSE")
@@ -294,6 +313,7 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
         _draw_layers(ax, layerset, visible)
         _draw_selection(ax, layerset, state)
         shown = _frame(ax, _extent(state, views, layerset.catalog.extent), layout)
+        _draw_rasters(ax, layerset, visible)  # warped to the frame, so after it is settled
         _furniture_and_names(ax, layerset, visible, state, shown, layout.base)
         legend(fig.add_axes(layout.legend_box), layerset, visible, state.lang, layout.base)
         inset(fig.add_axes(layout.inset_box), layerset, shown)
