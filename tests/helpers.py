@@ -57,6 +57,20 @@ def embedded_state(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+def registered_layers(text: str) -> list[str]:
+    """The catalog layers a page's map registers (``yq.register``), in page order. A group's
+    options (an attribution may hold brackets) end at the first ``})``."""
+    return re.findall(r'yq\.register\(L\.featureGroup\(null, \{.*?\}\),\s*"([^"]+)"', text, re.S)
+
+
+def with_orientation(layers) -> set[str]:
+    """`layers` (a view's) plus the layers that follow the basemap and are on with the offline
+    one (rivers, relief, cities): a view leaves those as the reader has them."""
+    from geo.data.catalog import load_catalog
+
+    return set(layers) | {s.id for s in load_catalog().layers if s.follows_basemap and s.on_by_default("offline")}
+
+
 def exported_layers(html: str) -> dict[str, dict]:
     """The layers an exported file draws: layer id → the FeatureCollection handed to ``yq.geojson``."""
     decoder = json.JSONDecoder()

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.data.catalog import load_catalog
 from geo.data.views import load_views
-from tests.helpers import elements
+from tests.helpers import elements, registered_layers, with_orientation
 
 N_VIEWS = len(load_views(load_catalog()))  # presentation steps: one per preset view
 
@@ -47,7 +47,7 @@ def _notices(at: AppTest) -> str:
 
 
 def _registered_layers(args: dict) -> list[str]:
-    return re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', args["feature_group"])
+    return registered_layers(args["feature_group"])
 
 
 def _script_of(link: str) -> str:
@@ -182,7 +182,7 @@ def test_every_view_opens_from_a_link(view):
     spec = next(v for v in load_views(load_catalog()) if v.id == view)
     at = _open(view=view)
     state = _sync_state(at)
-    assert state["visible"] == [i for i in load_catalog().layer_ids if i in spec.layers]
+    assert state["visible"] == [i for i in load_catalog().layer_ids if i in with_orientation(spec.layers)]
     assert state["camera"]["bounds"] == [list(spec.extent[0]), list(spec.extent[1])]
     assert (state["selection"] or {}).get("key") == ("/".join(spec.highlight) if spec.highlight else None)
     assert at.query_params["view"] == view

@@ -14,7 +14,15 @@ import pytest
 from geo.data.catalog import load_catalog
 from geo.state import MapState
 from geo.web.export import export_html
-from tests.helpers import EXTERNAL_ASSET, XSS_IMG, embedded_state, exported_layers, hostile_geojson
+from tests.helpers import (
+    EXTERNAL_ASSET,
+    XSS_IMG,
+    embedded_state,
+    exported_layers,
+    hostile_geojson,
+    registered_layers,
+    with_orientation,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 ONE_MB = 1_000_000
@@ -64,7 +72,7 @@ def test_cli_exports_each_combination(tmp_path, lang, layers):
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     wanted = layers.split(",") if layers else list(load_catalog().default_visible())
-    registered = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', html)
+    registered = registered_layers(html)
     assert sorted(set(registered) - {"_selection"}) == sorted(wanted)  # yq.js itself names "_selection"
     assert f'lang="{"zh-CN" if lang == "zh" else "en"}"' in html
     assert str(out) in result.stdout
@@ -142,11 +150,11 @@ def test_cli_exports_each_view_with_its_layers_extent_and_caption(tmp_path, view
     result = _cli("export", str(out), "--view", view, "--lang", "en")
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
-    registered = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', html)
-    assert sorted(set(registered) - {"_selection"}) == sorted(spec.layers)
+    registered = registered_layers(html)
+    assert sorted(set(registered) - {"_selection"}) == sorted(with_orientation(spec.layers))
     state = embedded_state(html)
     assert state["camera"] == {"bounds": [list(spec.extent[0]), list(spec.extent[1])]}
-    assert state["visible"] and set(state["visible"]) == set(spec.layers) and state["lang"] == "en"
+    assert state["visible"] and set(state["visible"]) == with_orientation(spec.layers) and state["lang"] == "en"
     assert (state["selection"] or {}).get("key") == ("/".join(spec.highlight) if spec.highlight else None)
     assert spec.title.en.replace("'", "&#x27;") in html
 

@@ -344,8 +344,44 @@ def test_the_dashboard_downloads_the_visible_layers_of_its_year_as_a_gbk_shapefi
     download.save_as(path)
     folder = _unzip(path.read_bytes(), tmp_path / "out")
     visible = set(layerset.catalog.default_visible())
-    assert {p.stem for p in folder.glob("*.shp")} == visible  # the layers on screen, no more
+    images = {i for i in visible if layerset.catalog.layer(i).geometry == "raster"}
+    assert {p.stem for p in folder.glob("*.shp")} == visible - images  # the layers on screen, no more
+    assert images and {p.stem for p in folder.glob("*.jpg")} == images  # and the relief as an image
     assert (folder / "counties.cpg").read_text() == "936"
     counties = _ogrinfo("-al", "-q", "-where", "id = '500105'", str(folder / "counties.shp"))
     assert "江北区" in counties and "2026-01-25" in counties  # 2019: 江北区 still there, with its end date
     page.close()
+
+
+def _gdalinfo(path: Path) -> str:
+    """GDAL's own raster reader (Debian's gdal-bin)."""
+    gdalinfo = shutil.which("gdalinfo")
+    if gdalinfo is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail("gdalinfo (Debian's gdal-bin) is not installed; .ci/run installs it")
+        pytest.skip("gdalinfo (Debian's gdal-bin) is not installed: apt-get install -y gdal-bin")
+    run = subprocess.run([gdalinfo, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
+def test_the_relief_downloads_as_an_image_a_gis_lays_where_the_map_does(layerset, tmp_path):
+    download = make_download(layerset, Request("gpkg", ("relief", "rivers")))
+    folder = _unzip(download.data, tmp_path)
+    info = _gdalinfo(folder / "relief.jpg")
+    assert "Pseudo-Mercator" in info  # the CRS, from the .aux.xml the download carries
+    # the corners, read back by GDAL in degrees, are the catalog's bounds
+    (south, west), (north, east) = layerset.catalog.layer("relief").bounds
+    corners = {
+        m.group(1): (float(m.group(2)), float(m.group(3)))
+        for m in re.finditer(r"^(Upper Left|Lower Right)\s+\(\s*([-\d.]+),\s*([-\d.]+)\)", info, re.M)
+    }
+    to_lonlat = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    assert to_lonlat.transform(*corners["Upper Left"]) == pytest.approx((west, north), abs=1e-6)
+    assert to_lonlat.transform(*corners["Lower Right"]) == pytest.approx((east, south), abs=1e-6)
+    readme = (folder / "README.txt").read_text(encoding="utf-8")
+    assert "relief" in readme and "MIT" in readme
+    kml = make_download(layerset, Request("kml", ("relief", "rivers")))
+    assert "relief.jpg" not in kml.files and "KML cannot hold it" in _unzip(kml.data, tmp_path / "k").joinpath(
+        "README.txt"
+    ).read_text(encoding="utf-8")

@@ -40,7 +40,8 @@ def test_live_groups_hold_every_layer_and_the_bundle_both_languages(layerset):
     groups = live_groups(layerset, uri)
     layer_ids = [g.layer_id for g in groups[:-1]]
     assert sorted(layer_ids) == sorted(layerset.catalog.layer_ids)
-    assert layer_ids[:2] == ["provinces", "counties"]  # polygons of the context first, drawn below
+    # the relief image at the bottom, then the polygons of the context, drawn below the plan's
+    assert layer_ids[:3] == ["relief", "provinces", "counties"]
     legend = next(c for c in groups[-1]._children.values() if isinstance(c, Legend))
     assert legend.configs_js == "yq.legendData"  # the shared legends travel in the bundle
     bundle = _bundle(uri)

@@ -78,7 +78,8 @@ def script_of(link):
 bundle = next(s for s in map(script_of, args["js_links"]) if s.startswith("yq.load("))
 bundle = json.loads(bundle[len("yq.load("):-2])
 out["legend_zh"] = bundle["legends"]["zh"]["entries"].get("scenic", "")
-out["registered"] = re.findall(r'yq\.register\(L\.featureGroup\([^)]*\),\s*"([^"]+)"', args["feature_group"])
+GROUP = r'yq\.register\(L\.featureGroup\(null, \{.*?\}\),\s*"([^"]+)"'
+out["registered"] = re.findall(GROUP, args["feature_group"], re.S)
 at.text_input(key="q").input("溶洞").run()
 options = at.selectbox(key="search_pick_zh").options
 out["search"] = options

@@ -8,6 +8,7 @@ from geo import state as ms
 from geo.data.basemaps import basemap_by_id, load_basemaps
 from geo.data.views import load_views
 from geo.spatial.camera import Camera, fit_zoom
+from tests.helpers import with_orientation
 
 BASEMAPS = load_basemaps()
 
@@ -54,7 +55,7 @@ def test_select_shows_its_layer_and_moves_only_when_asked(layerset):
 
 def test_open_view_and_step_through_views_wrapping_round(layerset, views):
     s = ms.open_view(ms.initial(layerset), layerset, views[2])
-    assert s.view_id == views[2].id and set(s.visible) == set(views[2].layers)
+    assert s.view_id == views[2].id and set(s.visible) == with_orientation(views[2].layers)
     assert s.selection == views[2].highlight and s.camera == Camera(bounds=views[2].extent) and s.camera_seq == 1
     seen = []
     for _ in views:
@@ -71,6 +72,31 @@ def test_a_keyed_basemap_without_a_key_is_refused(layerset):
     assert ms.set_basemap(s, tianditu, key=None) == (s, False)
     used, ok = ms.set_basemap(s, tianditu, key="abc")
     assert ok and used.basemap == "tianditu"
+
+
+def test_rivers_relief_and_cities_follow_the_basemap_until_the_reader_switches_them(layerset):
+    gaode, offline = basemap_by_id(BASEMAPS, "gaode"), basemap_by_id(BASEMAPS, "offline")
+    orientation = {"rivers", "relief", "cities"}
+    fresh = ms.initial(layerset)
+    assert orientation <= set(fresh.visible)  # the offline map shows where things are
+    tiles, _ = ms.set_basemap(fresh, gaode, key=None, layerset=layerset)
+    assert not orientation & set(tiles.visible) and "rail" in tiles.visible  # tiles draw their own
+    back, _ = ms.set_basemap(tiles, offline, key=None, layerset=layerset)
+    assert set(back.visible) == set(fresh.visible)
+    # a reader who switched rivers on over the tiles keeps them; relief still follows
+    chosen = ms.toggle(tiles, layerset, "rivers", True)
+    again, _ = ms.set_basemap(chosen, basemap_by_id(BASEMAPS, "geoq"), key=None, layerset=layerset)
+    assert "rivers" in again.visible and "relief" not in again.visible
+    # without the layer set (a link that lists its layers) nothing follows
+    kept, _ = ms.set_basemap(fresh, gaode, key=None)
+    assert kept.visible == fresh.visible
+
+
+def test_a_view_keeps_the_readers_orientation_layers(layerset, views):
+    no_rivers = ms.toggle(ms.initial(layerset), layerset, "rivers", False)
+    opened = ms.open_view(no_rivers, layerset, views[0])
+    assert "rivers" not in opened.visible and "relief" in opened.visible
+    assert set(opened.visible) - {"relief", "cities"} == set(views[0].layers)
 
 
 def test_caption_and_forgetting_a_layer(layerset, views):

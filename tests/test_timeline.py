@@ -82,7 +82,7 @@ def test_a_row_without_a_source_is_refused_naming_file_and_row(tmp_path):
 
     for name in ("sources.toml", "units.csv", "poles.csv", "stations.csv", "anchors.csv", "corridors.csv"):
         (tmp_path / name).write_bytes((TABLES / name).read_bytes())
-    for name in ("corridor_points.csv", "parks.csv", "links.csv", "layout.toml", "changes.toml"):
+    for name in ("corridor_points.csv", "parks.csv", "links.csv", "layout.toml", "changes.toml", "cities.csv"):
         (tmp_path / name).write_bytes((TABLES / name).read_bytes())
     text = (TABLES / "status.csv").read_text(encoding="utf-8")
     (tmp_path / "status.csv").write_text(text + "yuxiang,2027-01-01,open,,high,,\n", encoding="utf-8")
