@@ -248,8 +248,9 @@ def to_query(state: ms.MapState) -> dict[str, str]:
     if state.selection:
         out["sel"] = f"{state.selection[0]}/{state.selection[1]}"
     # a view's own extent comes back with the view; any other camera is written out
-    if state.camera is not None and not (state.view_id and state.camera.bounds is not None):
-        (lat, lon), zoom = state.camera.centre_zoom()
+    camera = ms.where(state)
+    if camera is not None and not (state.view_id and camera.bounds is not None):
+        (lat, lon), zoom = camera.centre_zoom()
         out["lat"], out["lon"], out["z"] = f"{lat:.4f}", f"{lon:.4f}", str(zoom)
     if state.present:
         out["present"] = "1"

@@ -29,6 +29,9 @@ class MapState:
 
     `camera` is where the app last moved the map; `camera_seq` counts those moves, so the
     browser moves the map only when it changes and keeps the user's own panning otherwise.
+    `seen` is where the reader has moved it since (links, exports and sheets show that: see
+    :func:`where`). The two are apart so that a pan reported while the browser has not yet drawn
+    the app's last move can never stand in for that move.
     """
 
     visible: tuple[str, ...]
@@ -37,6 +40,7 @@ class MapState:
     basemap: str = "offline"
     camera: Camera | None = None
     camera_seq: int = 0
+    seen: Camera | None = None
     view_id: str | None = None
     present: bool = False
     labels: bool = True
@@ -69,12 +73,22 @@ def toggle(state: MapState, layerset: LayerSet, layer_id: str, on: bool) -> MapS
 
 def move(state: MapState, camera: Camera) -> MapState:
     """The app moves the map (a search hit, a view, a link)."""
-    return dataclasses.replace(state, camera=camera, camera_seq=state.camera_seq + 1)
+    return dataclasses.replace(state, camera=camera, camera_seq=state.camera_seq + 1, seen=None)
 
 
 def moved_by_user(state: MapState, camera: Camera) -> MapState:
     """The user panned or zoomed: remember where, without moving the map again."""
-    return dataclasses.replace(state, camera=camera)
+    return dataclasses.replace(state, seen=camera)
+
+
+def where(state: MapState) -> Camera | None:
+    """Where the map is: where the reader moved it, else where the app last put it."""
+    return state.seen or state.camera
+
+
+def settled(state: MapState) -> MapState:
+    """The state with the reader's own pan and zoom as its camera (for a file made of it)."""
+    return dataclasses.replace(state, camera=where(state), seen=None)
 
 
 def select(state: MapState, layerset: LayerSet, key: FeatureKey, *, zoom_to: bool) -> MapState:
@@ -206,7 +220,9 @@ __all__ = [
     "set_present",
     "set_visible",
     "set_year",
+    "settled",
     "step",
     "toggle",
     "view_of",
+    "where",
 ]

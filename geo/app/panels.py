@@ -85,7 +85,7 @@ def hit_labels(layerset: LayerSet, hits: Sequence[Hit], lang: Lang) -> dict[Feat
 def prepared_token(state: MapState, when: dt.date, extra: object = None) -> str:
     """What a prepared file was made for: the state except where the map was panned (which
     follows into the file unasked), the day, and any option (`extra`). A new token asks again."""
-    return repr((dataclasses.replace(state, camera=None, camera_seq=0), when, extra))
+    return repr((dataclasses.replace(state, camera=None, camera_seq=0, seen=None), when, extra))
 
 
 def held(store: MutableMapping[str, Any], name: str, token: str, data: bytes) -> bytes:

@@ -68,7 +68,7 @@ def after_report(
     that, the reported camera is the old one. A click selects its feature once, when it is new.
     """
     camera = reported_camera(returned, crs)
-    if camera is not None and camera != state.camera and state.camera_seq == seen_seq:
+    if camera is not None and camera != ms.where(state) and state.camera_seq == seen_seq:
         state = ms.moved_by_user(state, camera)
     click = (returned.get("last_object_clicked"), returned.get("last_active_drawing"))
     key = reported_feature(layerset, returned) if click != last_click else None

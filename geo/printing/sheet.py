@@ -40,7 +40,7 @@ from geo.printing.parts import (
 from geo.spatial.camera import Bounds, Camera
 from geo.spatial.families import GEOMETRY_FAMILIES
 from geo.spatial.measure import CHINA_ALBERS
-from geo.state import MapState, view_of
+from geo.state import MapState, view_of, where
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -71,7 +71,7 @@ class Sheet:
 
 def _extent(state: MapState, views: Sequence[View], zone: Bounds) -> tuple[float, float, float, float]:
     """(west, south, east, north) in degrees: the state's camera, its view's extent, or the zone."""
-    camera = state.camera
+    camera = where(state)
     if camera is None:
         view = view_of(state, views)
         camera = view.camera if view else Camera(bounds=zone)

@@ -13,7 +13,7 @@ from geo.data.basemaps import Basemap, Crs
 from geo.data.layers import LayerSet
 from geo.i18n import Lang
 from geo.spatial.camera import Bounds
-from geo.state import MapState
+from geo.state import MapState, settled
 from geo.web.assets import Links, make_offline
 from geo.web.elements import Boot, CatalogGeoJson, CatalogGroup, Controls, Legend
 from geo.web.payloads import (
@@ -91,6 +91,7 @@ def build_map(
     overlay is drawn shifted to GCJ-02.
     """
     crs: Crs = basemap.crs if basemap else "wgs84"
+    state = settled(state)  # the file opens where the reader was
     m = base_map(layerset.catalog.extent)
     layer_ids = layerset.in_drawing_order(state.visible)
     for layer_id in layer_ids:
