@@ -89,6 +89,16 @@ UI: dict[str, Text] = {
     "year": Text("年份", "Year"),
     "projects_open_short": Text("方案项目已建成", "plan projects open"),
     "year_planned": Text("方案规划", "As planned"),
+    "compare": Text("对比年份（分隔线左侧）", "Compare with (left of the divider)"),
+    "compare_off": Text("不对比", "No comparison"),
+    "compare_help": Text(
+        "地图以竖线分为两侧：左侧为此处所选年份，右侧为上方“年份”。拖动分隔线或用 ←/→ 键移动。",
+        "The map is split by a divider: this year on its left, the Year above on its right. "
+        "Drag the divider or move it with ←/→.",
+    ),
+    "compare_divider": Text("对比分隔线：左侧 {left}，右侧 {right}", "Compare divider: left {left}, right {right}"),
+    "compare_at": Text("分隔线位于 {percent}%", "Divider at {percent}%"),
+    "changes": Text("两个年份之间的变化", "What changed between the two years"),
     "rail_km": Text("铁路已通车 / 未通车（km，示意）", "Rail open / not yet (km, schematic)"),
     "table": Text("可见图层要素表", "Features of the visible layers"),
     "presentation": Text("演示模式", "Presentation mode"),

@@ -3,7 +3,8 @@
 Parameters: ``view`` (view id), ``layers`` (comma-separated layer ids), ``basemap``,
 ``lang`` (zh/en), ``sel`` (a feature id such as an adcode, or ``layer/id``), ``lat``,
 ``lon``, ``z`` (centre and zoom), ``present`` (``1`` for presentation mode), ``labels``
-(``0`` hides the names on the map) and ``year`` (2019 … this year, or ``planned``). A link is
+(``0`` hides the names on the map), ``year`` (2019 … this year, or ``planned``), ``compare`` (a
+year to show left of a divider, ``year`` right of it) and ``divider`` (its place, 0–1). A link is
 read into a :class:`geo.state.MapState` and written from one. Explicit parameters override
 the view's defaults. Anything unknown or malformed is dropped with a notice; nothing here
 raises on user input.
@@ -25,7 +26,10 @@ from geo.data.views import View
 from geo.i18n import LANGS, Text
 from geo.spatial.camera import Camera
 
-KNOWN = ("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z", "present", "labels", "year")
+KNOWN = (
+    *("view", "layers", "basemap", "lang", "sel", "lat", "lon", "z"),
+    *("present", "labels", "year", "compare", "divider"),
+)
 
 
 def _first(value: Any) -> str:
@@ -141,6 +145,37 @@ class _Reading:
                 f"{exc}" if self.strict else f"invalid year: {asked} (use {first}–{last} or planned); showing {last}",
             )
 
+    def compare(self) -> None:
+        """``compare`` (the year on the divider's left; ``year`` is on its right) and ``divider``."""
+        asked = self.values.get("compare")
+        if asked:
+            try:
+                year = parse_year(asked)
+            except ValueError as exc:
+                first, last = FIRST_YEAR, current_year()
+                zh = f"对比年份无效：{asked}（应为 {first}–{last} 或 planned），不作对比"
+                self.refuse("compare", zh, f"{exc}" if self.strict else f"invalid compare: {asked}; not comparing")
+                year = None
+            shown = self.state.year if self.state.year is not None else current_year()
+            if year is not None and year == shown:
+                zh = f"对比年份与所示年份相同（{asked}），不作对比"
+                self.refuse("compare", zh, f"compare is the year shown ({asked}); not comparing")
+            self.state = ms.set_compare(self.state, year)
+        self.divider()
+
+    def divider(self) -> None:
+        asked = self.values.get("divider")
+        if not asked:
+            return
+        try:
+            at = float(asked)
+            if not (math.isfinite(at) and 0 <= at <= 1):
+                raise ValueError
+        except ValueError:
+            self.refuse("divider", f"分隔线位置无效：{asked}（应为 0–1）", f"invalid divider: {asked} (use 0–1)")
+            return
+        self.state = ms.set_divider(self.state, at)
+
     def place(self) -> None:
         """Centre and zoom, then the selection (which moves the map only when nothing else placed it)."""
         self.centre, self.zoom = _centre_zoom(self.values, self)
@@ -204,6 +239,7 @@ def from_query(
     reading.view_(views)
     reading.layers()
     reading.year()
+    reading.compare()
     reading.place()
     reading.switches()
     reading.basemap()
@@ -258,6 +294,10 @@ def to_query(state: ms.MapState) -> dict[str, str]:
         out["labels"] = "0"
     if state.year is not None:
         out["year"] = str(state.year)
+    if state.compare is not None:
+        out["compare"] = str(state.compare)
+        if state.divider != ms.MapState.divider:
+            out["divider"] = f"{state.divider:g}"
     return out
 
 

@@ -45,6 +45,8 @@ class MapState:
     present: bool = False
     labels: bool = True
     year: Year | None = None  # None: today (the default); "planned": the plan's own view
+    compare: Year | None = None  # comparing: the year on the divider's left (`year` is on its right)
+    divider: float = 0.5  # where the divider stands, as a fraction of the map's width
 
 
 def initial(layerset: LayerSet, *, lang: Lang = "zh") -> MapState:
@@ -116,6 +118,7 @@ def open_view(state: MapState, layerset: LayerSet, view: View) -> MapState:
     new = dataclasses.replace(new, selection=view.highlight, view_id=view.id)
     if view.year is not None:
         new = set_year(new, view.year)
+    new = set_compare(new, view.compare)  # a view compares two years or none
     return move(new, view.camera)
 
 
@@ -149,8 +152,28 @@ def set_present(state: MapState, present: bool) -> MapState:
 
 def set_year(state: MapState, year: Year | None) -> MapState:
     """Show the zone as it was in `year` (this year is the default, stored as None). A selected
-    feature that did not exist then stays selected and shows again in its years."""
-    return dataclasses.replace(state, year=None if year == current_year() else year)
+    feature that did not exist then stays selected and shows again in its years. Comparing, the
+    year is the divider's right side; choosing the left side's year stops comparing."""
+    new = dataclasses.replace(state, year=None if year == current_year() else year)
+    return set_compare(new, state.compare)
+
+
+# The divider stays this far from the map's edges, so both sides are always there to see.
+DIVIDER_RANGE = (0.05, 0.95)
+
+
+def set_compare(state: MapState, year: Year | None) -> MapState:
+    """Compare `year` (on the divider's left) with the state's year (on its right); None stops
+    comparing. Comparing a year with itself is not comparing."""
+    if year is not None and year == (state.year if state.year is not None else current_year()):
+        year = None
+    return dataclasses.replace(state, compare=year)
+
+
+def set_divider(state: MapState, at: float) -> MapState:
+    """Move the divider to `at` (a fraction of the map's width, kept within :data:`DIVIDER_RANGE`)."""
+    low, high = DIVIDER_RANGE
+    return dataclasses.replace(state, divider=round(min(high, max(low, float(at))), 3))
 
 
 def set_labels(state: MapState, labels: bool) -> MapState:
@@ -202,6 +225,7 @@ def forget_layer(state: MapState, layer_id: str) -> MapState:
 
 
 __all__ = [
+    "DIVIDER_RANGE",
     "FeatureKey",
     "MapState",
     "caption",
@@ -215,6 +239,8 @@ __all__ = [
     "open_view_id",
     "select",
     "set_basemap",
+    "set_compare",
+    "set_divider",
     "set_labels",
     "set_lang",
     "set_present",

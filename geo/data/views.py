@@ -38,6 +38,7 @@ class View:
     basemap: str = "offline"
     highlight: tuple[str, str] | None = None  # (layer id, feature id)
     year: Year | None = None  # the year it shows ("now": this year); None keeps the reader's
+    compare: Year | None = None  # the year it compares `year` with, on the divider's left
 
     @property
     def camera(self) -> Camera:
@@ -45,7 +46,9 @@ class View:
         return Camera(bounds=self.extent)
 
 
-_VIEW_KEYS = frozenset({"id", "title", "caption", "source", "extent", "layers", "basemap", "highlight", "year"})
+_VIEW_KEYS = frozenset(
+    {"id", "title", "caption", "source", "extent", "layers", "basemap", "highlight", "year", "compare"}
+)
 
 
 def _view_layers(entry: Mapping[str, Any], where: str, catalog: Catalog, problems: list[str]) -> list[str]:
@@ -69,16 +72,26 @@ def _highlight(entry: Mapping[str, Any], where: str, layers: list[str], problems
     return (layer_id, feature_id)
 
 
-def _year(entry: Mapping[str, Any], where: str, problems: list[str]) -> Year | None:
-    if "year" not in entry:
+def _year(entry: Mapping[str, Any], where: str, problems: list[str], key: str = "year") -> Year | None:
+    if key not in entry:
         return None
-    if str(entry["year"]) == "now":
+    if str(entry[key]) == "now":
         return current_year()
     try:
-        return parse_year(str(entry["year"]))
+        return parse_year(str(entry[key]))
     except ValueError as exc:
-        problems.append(f"{where}: {exc}")
+        problems.append(f"{where}: '{key}': {exc}")
         return None
+
+
+def _compared(entry: Mapping[str, Any], where: str, problems: list[str]) -> Year | None:
+    """The year a view compares with (its own year, or this one), which must be another year."""
+    compare = _year(entry, where, problems, "compare")
+    shown = _year(entry, where, [], "year") or current_year()
+    if compare is not None and compare == shown:
+        problems.append(f"{where}: 'compare' is the year the view shows ({compare}); compare another year")
+        return None
+    return compare
 
 
 def _view(
@@ -111,6 +124,7 @@ def _view(
         basemap=str(basemap),
         highlight=_highlight(entry, where, layers, problems),
         year=_year(entry, where, problems),
+        compare=_compared(entry, where, problems),
     )
 
 
