@@ -25,6 +25,7 @@ from geo.app.downloads import features_geojson, features_table
 from geo.app.pagestyle import page_css, swatch_css
 from geo.app.search import search
 from geo.app.summary import headline_html
+from geo.data import differences
 from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
@@ -220,6 +221,26 @@ def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
     where.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **pick, **shown)
 
 
+def _compare_picker(lang: Lang) -> None:
+    """The other year, drawn left of a divider on the same map (none: one year)."""
+    pick = _bound(keys.compare_pick(lang), ms.set_compare)
+    label, options = ui("compare", lang), [None, *years_to_pick()]
+    st.selectbox(label, options, format_func=panels.year_label(lang), help=ui("compare_help", lang), **pick)
+
+
+def _changes(ls: LayerSet, lang: Lang) -> None:
+    """Comparing: what changed between the two years in the layers shown, from the dated tables."""
+    s = state()
+    found = differences.between(ls, s.compare, s.year, s.visible) if s.compare is not None else None
+    if found is None:
+        return
+    st.markdown(f"**{md(ui('changes', lang))}** · {md(differences.heading(s.compare, s.year, lang))}")
+    if found:
+        st.markdown("\n".join(f"- {md(c.get(lang))}" for c in found))
+    else:
+        st.caption(differences.summary(ls, s.compare, s.year, (), lang))
+
+
 def _basemap_picker(lang: Lang) -> None:
     def label(bid: str) -> str:
         return panels.basemap_label(shared().basemap(bid), bool(basemap_key(shared().basemap(bid))), lang)
@@ -260,6 +281,7 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, shared().views)
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
         _year_picker(st, lang)
+        _compare_picker(lang)
         _basemap_picker(lang)
         _search(ls, lang)
         _toggles(ls, lang)
@@ -391,6 +413,7 @@ def _data_panel(ls: LayerSet, lang: Lang) -> None:
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:
+    _changes(ls, lang)
     with st.expander(ui("unknown_title", lang), expanded=False):
         st.markdown(md(ls.catalog.unknown_note.get(lang)))
         st.markdown("\n".join(f"- {md(n)}" for n in unlocated(ls, lang)))

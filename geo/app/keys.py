@@ -36,6 +36,10 @@ def year_pick(lang: Lang) -> str:
     return f"year_pick_{lang}"
 
 
+def compare_pick(lang: Lang) -> str:
+    return f"compare_pick_{lang}"
+
+
 def search_pick(lang: Lang) -> str:
     return f"search_pick_{lang}"
 

@@ -35,6 +35,7 @@ def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> di
     values[keys.basemap_choice(state.lang)] = state.basemap
     values[keys.view_pick(state.lang)] = state.view_id
     values[keys.year_pick(state.lang)] = current_year() if state.year is None else state.year
+    values[keys.compare_pick(state.lang)] = state.compare
     values[keys.SHARE_LINK] = share_link(page_url, state)
     return values
 
@@ -45,9 +46,10 @@ def asset_base(static_serving: bool, base_url_path: str) -> str | None:
     return ("/" + base_url_path.strip("/")).rstrip("/") if static_serving else None
 
 
-def year_label(lang: Lang) -> Callable[[Year], str]:
-    """How the year picker shows a year: the number, or what "planned" means."""
-    return lambda year: ui("year_planned", lang) if year == "planned" else str(year)
+def year_label(lang: Lang) -> Callable[[Year | None], str]:
+    """How the year pickers show a year: the number, or what "planned" means (None: not comparing)."""
+    names: dict[Year | None, str] = {None: ui("compare_off", lang), "planned": ui("year_planned", lang)}
+    return lambda year: names.get(year, str(year))
 
 
 def present_heading(state: MapState, layerset: LayerSet, views: Sequence[View]) -> tuple[str, str]:

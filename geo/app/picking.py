@@ -34,6 +34,17 @@ def reported_feature(layerset: LayerSet, returned: Mapping[str, Any]) -> Feature
     return key if layerset.feature(*key) is not None else None
 
 
+def reported_divider(returned: Mapping[str, Any]) -> float | None:
+    """Where the reader left the compare divider (``yq.reportCompare``: a click on no feature
+    whose properties hold ``divider``), or None when the report is something else."""
+    drawing = returned.get("last_active_drawing")
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    value = props.get("divider") if isinstance(props, Mapping) else None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
 def reported_camera(returned: Mapping[str, Any], crs: Crs) -> Camera | None:
     """Where the map is now (WGS-84), from streamlit-folium's ``center`` and ``zoom``."""
     centre, zoom = returned.get("center"), returned.get("zoom")
@@ -74,7 +85,10 @@ def after_report(
     key = reported_feature(layerset, returned) if click != last_click else None
     if key is not None:
         state = ms.select(state, layerset, key, zoom_to=False)
+    divider = reported_divider(returned) if click != last_click else None
+    if divider is not None:
+        state = ms.set_divider(state, divider)
     return state, state.camera_seq, click
 
 
-__all__ = ["after_report", "reported_camera", "reported_feature"]
+__all__ = ["after_report", "reported_camera", "reported_divider", "reported_feature"]

@@ -28,6 +28,7 @@
         layer.eachLayer(function (f) {
           var p = f.feature && f.feature.properties;
           if (!p || p.id === undefined) { return; }
+          if (f.yqCopy && layer.hasLayer(f.yqOriginal)) { return; }  // comparing: listed once
           var name = p["_nm_" + (yq.lang || "zh")] || p["_name_" + (yq.lang || "zh")] || plain(p["_tip_" + (yq.lang || "zh")]);
           out.push({ layer: group.yqLayerId, id: String(p.id), name: name, feature: f, rank: rank === undefined ? 999 : rank });
         });

@@ -174,7 +174,9 @@
     if (crs !== (yq.crs || "wgs84") || (crs === "gcj02" && stamp !== yq.shiftedStamp)) {
       if (shift(map, crs)) { yq.shiftedStamp = stamp; }
     }
+    yq.yearKey = state.year ? state.year.key : "now";
     yq.emit("year", map, state.year || null);
+    yq.emit("compare", map, state.compare || null);  // after the year: it draws the other year beside it
     var yearHtml = state.year ? state.year.html : "";  // "截至 2026 年" at the top of the legend
     if (yearHtml !== yq.yearHtml) { yq.yearHtml = yearHtml; yq.emit("legend"); }
     setVisible(map, state.visible || []);

@@ -8,6 +8,7 @@
  *   "lang" (map, lang)      the language changed: controls.js relabels its buttons
  *   "legend" ()             what the legend shows changed: legend.js
  *   "year" (map, year)      the year to show: time.js
+ *   "compare" (map, compare) the other year left of a divider, or null: compare.js
  *   "present" (map, state)  presentation on or off, and the caption: page.js
  *   "labels" ()             names to place again: labels.js
  *   "applied" (map, state)  after every state: a11y.js
@@ -78,6 +79,15 @@
     setTimeout(function () {
       relay.fire("click", { latlng: latlng, layer: { toGeoJSON: function () { return picked; } } });
     }, 0);
+  };
+
+  /* The reader left the compare divider at `at` (a fraction of the map's width): tell the
+   * dashboard through the relay, as a click on no feature (geo/app/picking.py reads it). */
+  yq.reportCompare = function (at) {
+    var relay = yq.relay;
+    if (!relay) { return; }
+    var report = { type: "Feature", properties: { divider: Math.round(at * 1000) / 1000 }, geometry: null };
+    relay.fire("click", { latlng: yq.map.getCenter(), layer: { toGeoJSON: function () { return report; } } });
   };
 
   /* The registered groups on `map`, in drawing order. */
@@ -183,17 +193,20 @@
     return overlay;
   }
 
-  yq.geojson = function (data, opts) {
-    if (data.type === "Image") { return image(data, opts); }
-    var styleOf = yq.styleFor(opts);
-    if (data.big) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
-    data = decodeAll(data);
-    if (opts.label && opts.layer) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
+  /* Leaflet options of a catalog layer's features: style, points as circles, tooltip, click
+   * (select, popup) and hover. `renderer` (optional) draws them elsewhere (compare.js: one side
+   * of the divider). */
+  function featureOptions(opts, styleOf, renderer) {
     var index = 0;
-    var layer = L.geoJSON(data, {
+    return {
       style: styleOf,
       interactive: opts.interactive !== false,
-      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, styleOf(feature)); },
+      renderer: renderer,
+      pointToLayer: function (feature, latlng) {
+        var style = styleOf(feature);
+        if (renderer) { style.renderer = renderer; }
+        return L.circleMarker(latlng, style);
+      },
       onEachFeature: function (feature, l) {
         l.yqIndex = index++;  // position in the layer's data, to find the same feature's GCJ-02 copy
         var p = feature.properties || {};
@@ -214,7 +227,25 @@
           l.on("mouseout", function () { if (l.setStyle) { l.setStyle(styleOf(feature)); } });
         }
       }
-    });
+    };
+  }
+
+  /* One more drawing of a feature of `layer` (a yq.geojson layer) with other properties, drawn
+   * by `renderer`: compare.js draws a feature as it was in the other year this way. */
+  yq.featureCopy = function (layer, feature, renderer) {
+    var copy = L.geoJSON(feature, featureOptions(layer.yqOpts, layer.yqStyle, renderer)).getLayers()[0];
+    return copy;
+  };
+
+  yq.geojson = function (data, opts) {
+    if (data.type === "Image") { return image(data, opts); }
+    var styleOf = yq.styleFor(opts);
+    if (data.big) { return new yq.BigLayer(data, opts, styleOf); }  // thousands of features: one canvas
+    data = decodeAll(data);
+    if (opts.label && opts.layer) { yq.labelSpec(opts.layer, opts.label, !!opts.point); }
+    var layer = L.geoJSON(data, featureOptions(opts, styleOf));
+    layer.yqOpts = opts;
+    layer.yqStyle = styleOf;
     layer.yqCount = data.features ? data.features.length : 1;
     return layer;
   };

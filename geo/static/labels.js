@@ -33,8 +33,9 @@
         layer.eachLayer(function (f) {
           var p = f.feature && f.feature.properties;
           if (!p || !p._lab || zoom < (p._lab[3] || 0)) { return; }
-          out.push({ rank: spec.rank, order: p._lab[2], feature: f, props: p, point: !!spec.point,
-                     key: group.yqLayerId + "/" + p.id });
+          var side = f.yqSide || null;  // comparing: a drawing on one side of the divider
+          out.push({ rank: spec.rank, order: p._lab[2], feature: f, props: p, point: !!spec.point, side: side,
+                     key: group.yqLayerId + "/" + p.id + (side === "left" ? "@left" : "") });
         });
       });
     });
@@ -61,6 +62,13 @@
     return { x0: x0 - PAD, y0: y0 - PAD, x1: x0 + w + PAD, y1: y0 + h + PAD };
   }
 
+  /* Comparing, a name of a drawing on one side of the divider stays on that side. */
+  function onSide(c, b) {
+    var x = yq.compareX;
+    if (x === null || x === undefined || !c.side) { return true; }
+    return c.side === "left" ? b.x1 <= x : b.x0 >= x;
+  }
+
   /* A name at its anchor: a point's beside the dot (right, left, above, below: the first place
    * free), an area's or a line's centred on it. */
   function fitAt(map, c, w, h, size, placed) {
@@ -72,7 +80,7 @@
       var x0 = at.x + offsets[i][0], y0 = at.y + offsets[i][1];
       var b = box(x0, y0, w, h);
       var inside = x0 >= 0 && y0 >= 0 && x0 + w <= size.x && y0 + h <= size.y;
-      if (inside && !overlaps(b, placed)) { return { box: b, x: x0, y: y0, angle: 0 }; }
+      if (inside && onSide(c, b) && !overlaps(b, placed)) { return { box: b, x: x0, y: y0, angle: 0 }; }
     }
     return null;
   }
@@ -94,7 +102,9 @@
       var bh = Math.abs(w * Math.sin(rad)) + Math.abs(h * Math.cos(rad));
       var bx = box(a.x - bw / 2, a.y - bh / 2, bw, bh);
       var inside = a.x - bw / 2 >= 0 && a.y - bh / 2 >= 0 && a.x + bw / 2 <= size.x && a.y + bh / 2 <= size.y;
-      if (inside && !overlaps(bx, placed)) { return { box: bx, x: a.x - w / 2, y: a.y - h / 2, angle: angle }; }
+      if (inside && onSide(c, bx) && !overlaps(bx, placed)) {
+        return { box: bx, x: a.x - w / 2, y: a.y - h / 2, angle: angle };
+      }
     }
     return null;
   }

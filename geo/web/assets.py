@@ -25,6 +25,7 @@ MAP_SCRIPTS = (
     "legend.js",
     "labels.js",
     "time.js",
+    "compare.js",
     "texts.js",
     "apply.js",
     "page.js",

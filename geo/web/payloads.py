@@ -285,6 +285,30 @@ def _caption(state: MapState, views: Sequence[View]) -> dict[str, str] | None:
     }
 
 
+def _year_text(state: MapState) -> str:
+    """The legend's year: "截至 2026 年", or comparing "◀ 方案发布时 2019-03 ｜ 截至 2026 年 ▶"."""
+    shown = timeline.year_text(state.year, state.lang)
+    if state.compare is None:
+        return shown
+    return f"◀ {timeline.year_text(state.compare, state.lang)} ｜ {shown} ▶"
+
+
+def _compare(state: MapState) -> dict[str, Any] | None:
+    """Comparing: the left side's year (key for the browser's variants), both sides' names,
+    where the divider stands and what the divider is called (escaped)."""
+    if state.compare is None:
+        return None
+    left, right = (timeline.year_text(y, state.lang) for y in (state.compare, state.year))
+    return {
+        "key": timeline.year_key(state.compare),
+        "left": esc(left),
+        "right": esc(right),
+        "divider": state.divider,
+        "name": esc(ui("compare_divider", state.lang).format(left=left, right=right)),
+        "at": esc(ui("compare_at", state.lang)),
+    }
+
+
 def browser_state(
     layerset: LayerSet,
     state: MapState,
@@ -319,7 +343,8 @@ def browser_state(
         "labels": state.labels,
         "present": state.present,
         "caption": _caption(state, views),
-        "year": {"key": timeline.year_key(state.year), "html": esc(timeline.year_text(state.year, state.lang))},
+        "year": {"key": timeline.year_key(state.year), "html": esc(_year_text(state))},
+        "compare": _compare(state),
         "describe": _describe(layerset, state),
     }
 
