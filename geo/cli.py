@@ -96,6 +96,7 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> _Request:
         layerset = with_layer(layerset, spec, frame)
         extra.append(spec.id)
     asked = {"view": args.view, "layers": args.layers, "basemap": basemap_id, "lang": args.lang, "year": args.year}
+    asked["compare"] = getattr(args, "compare", None)
     params = {name: value for name, value in asked.items() if value is not None}
     key_for = _key_for(args)
     try:
@@ -266,12 +267,19 @@ class _Parser(argparse.ArgumentParser):
         raise _Usage(message)
 
 
-def _map_options(parser: argparse.ArgumentParser, *, view_help: str, layers_help: str) -> None:
-    """What every map-making command takes: the view, the layers, the year, the language, and
-    the user's own files as extra layers."""
+def _map_options(parser: argparse.ArgumentParser, *, view_help: str, layers_help: str, compare: bool = True) -> None:
+    """What every map-making command takes: the view, the layers, the year (and another to
+    compare it with), the language, and the user's own files as extra layers."""
     parser.add_argument("--view", help=view_help)
     parser.add_argument("--layers", help=layers_help)
     parser.add_argument("--year", default=None, help=YEAR_HELP)
+    if compare:
+        parser.add_argument(
+            "--compare",
+            default=None,
+            metavar="YEAR",
+            help="compare --year (right) with this year (left): a swipe in an export, two maps side by side on a sheet",
+        )
     parser.add_argument(
         "--extra-layer",
         action="append",
@@ -314,7 +322,9 @@ def _add_data(sub: Any) -> None:
     p = sub.add_parser("data", help="the layers for GIS and CAD: GeoPackage, Shapefile, KML/KMZ, DXF, GeoJSON, CSV")
     p.add_argument("out", metavar="OUT.zip|FOLDER")
     p.add_argument("--format", required=True, choices=FORMATS)
-    _map_options(p, view_help="a preset view id: its layers and year", layers_help="layer ids (default: visible)")
+    _map_options(
+        p, view_help="a preset view id: its layers and year", layers_help="layer ids (default: visible)", compare=False
+    )
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names and values")
     p.add_argument("--crs", default=None, help="e.g. EPSG:4545 (default: WGS-84; DXF: CGCS2000 Gauss–Krüger)")
     p.add_argument(

@@ -95,9 +95,7 @@ def _write(
     return ["layers.kmz"], "EPSG:4326", notes
 
 
-def _images(
-    request: Request, images: list[LayerSpec], layerset: LayerSet, folder: Path
-) -> tuple[list[str], list[str]]:
+def _images(request: Request, images: list[LayerSpec], layerset: LayerSet, folder: Path) -> tuple[list[str], list[str]]:
     """The raster layers' images (with world file and .prj) written to `folder`, and the README's notes."""
     if images and request.fmt in ("kml", "kmz"):
         names = ", ".join(spec.id for spec in images)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import geopandas as gpd
 
+from geo.data import differences
 from geo.data.layers import LayerSet
 from geo.data.styles import HIGHLIGHT
 from geo.data.timeline import in_year, year_text
@@ -133,10 +134,19 @@ class Layout:
             wrap=int(per_line * (map_box[2] * width / 8.0)),
         )
 
-    @property
-    def frame_ratio(self) -> float:
-        """Width over height of the map frame on paper."""
-        return (self.map_box[2] * self.width) / (self.map_box[3] * self.height)
+    def map_boxes(self, count: int) -> list[Box]:
+        """The map frames: the whole map box, or `count` side by side (comparing years: same size,
+        so the same scale and extent), each with room above it for its year."""
+        if count == 1:
+            return [self.map_box]
+        left, bottom, width, height = self.map_box
+        gap = 0.012
+        each = (width - gap * (count - 1)) / count
+        return [(left + i * (each + gap), bottom, each, height - 0.035) for i in range(count)]
+
+    def ratio(self, box: Box) -> float:
+        """Width over height of a map frame on paper."""
+        return (box[2] * self.width) / (box[3] * self.height)
 
 
 def _rc(family: str) -> dict[str, Any]:
@@ -161,7 +171,10 @@ def _heading(
     fig.text(layout.mx, 1 - layout.my, title, fontsize=base * 2.4, va="top")
     subtitle = layerset.catalog.title.get(lang) if (view or sheet.title) else ""
     caption = view.caption.get(lang) if view else ""
-    lines = [" · ".join(filter(None, [subtitle, year_text(state.year, lang)]))]
+    shown = year_text(state.year, lang)
+    if state.compare is not None:  # comparing: both years, left first as the frames stand
+        shown = f"{year_text(state.compare, lang)} ｜ {shown}"
+    lines = [" · ".join(filter(None, [subtitle, shown]))]
     lines += textwrap.wrap(caption, layout.wrap, max_lines=2, placeholder=" …")  # the rest is on the map's page
     if lines[0] or len(lines) > 1:
         fig.text(layout.mx, 1 - layout.my - 0.055, "\n".join(lines), fontsize=base * 1.15, va="top", color="#333333")
@@ -208,16 +221,16 @@ def _draw_selection(ax: Axes, layerset: LayerSet, state: MapState) -> None:
         selected.boundary.plot(ax=ax, color=HIGHLIGHT["color"], linewidth=3.2, zorder=45)
 
 
-def _frame(ax: Axes, extent: tuple[float, float, float, float], layout: Layout) -> tuple[float, float, float, float]:
-    """Fit the map frame to `extent`, widened to the frame's shape (metres are square on paper);
-    returns the extent the frame really shows, in degrees."""
+def _frame(ax: Axes, extent: tuple[float, float, float, float], ratio: float) -> tuple[float, float, float, float]:
+    """Fit the map frame to `extent`, widened to the frame's shape (`ratio`, width over height on
+    paper: metres are square on paper); returns the extent the frame really shows, in degrees."""
     west, south, east, north = TO_ALBERS.transform_bounds(*extent, densify_pts=21)
     (x0, x1), (y0, y1) = sorted((west, east)), sorted((south, north))
-    if (x1 - x0) / (y1 - y0) < layout.frame_ratio:
-        grow = ((y1 - y0) * layout.frame_ratio - (x1 - x0)) / 2
+    if (x1 - x0) / (y1 - y0) < ratio:
+        grow = ((y1 - y0) * ratio - (x1 - x0)) / 2
         x0, x1 = x0 - grow, x1 + grow
     else:
-        grow = ((x1 - x0) / layout.frame_ratio - (y1 - y0)) / 2
+        grow = ((x1 - x0) / ratio - (y1 - y0)) / 2
         y0, y1 = y0 - grow, y1 + grow
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
@@ -266,14 +279,19 @@ def _furniture_and_names(
     place_labels(ax, layerset, visible, state.lang, extent, base * 1.05, obstacles)
 
 
-def _footer(fig: Figure, layout: Layout, layerset: LayerSet, visible: Sequence[str], lang: Lang, sheet: Sheet) -> None:
-    """Boundary statement, CRS, dates and review number, then the sources of what is shown."""
+def _footer(
+    fig: Figure, layout: Layout, layerset: LayerSet, visible: Sequence[str], lang: Lang, sheet: Sheet, changes: str = ""
+) -> None:
+    """Boundary statement, CRS, dates and review number, comparing what changed, then the
+    sources of what is shown."""
     catalog = layerset.catalog
     dates = f"{ui('data_as_of', lang)}: {catalog.as_of} · {ui('printed', lang)}: {sheet.when.isoformat()}"
     review = f" · {ui('review_number', lang)}: {catalog.review_number}" if catalog.review_number else ""
     footer = [catalog.boundary_statement.get(lang), ui("crs_print", lang), dates + review]
-    sources = textwrap.wrap(sources_text(layerset, visible, lang), int(layout.wrap * 1.9))
-    text = "\n".join(footer + sources[:6])
+    width = int(layout.wrap * 1.9)
+    changed = textwrap.wrap(changes, width, max_lines=3, placeholder=" …") if changes else []
+    sources = textwrap.wrap(sources_text(layerset, visible, lang), width)
+    text = "\n".join(footer + changed + sources[: 6 - len(changed)])
     fig.text(
         layout.mx, layout.footer_top, text, fontsize=layout.base * 0.82, va="top", color="#333333", linespacing=1.35
     )
@@ -291,6 +309,27 @@ def _save(fig: Figure, fmt: Format, dpi: int) -> bytes:
     return out.getvalue()
 
 
+def _map(
+    fig: Figure,
+    box: Box,
+    layerset: LayerSet,
+    state: MapState,
+    extent: tuple[float, float, float, float],
+    layout: Layout,
+) -> tuple[float, float, float, float]:
+    """One map frame at `box`: the visible layers of `layerset` (a year's), the relief, the
+    selection, scale bar, north arrow and names; returns the extent it shows."""
+    ax = fig.add_axes(box)
+    ax.set_facecolor("#f7f7f4")
+    visible = layerset.in_drawing_order(state.visible)
+    _draw_layers(ax, layerset, visible)
+    _draw_selection(ax, layerset, state)
+    shown = _frame(ax, extent, layout.ratio(box))
+    _draw_rasters(ax, layerset, visible)  # warped to the frame, so after it is settled
+    _furniture_and_names(ax, layerset, visible, state, shown, layout.base)
+    return shown
+
+
 def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> bytes:
     """The sheet of `state` as PDF, PNG or SVG bytes."""
     import matplotlib
@@ -298,6 +337,7 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    everything = layerset
     layerset = in_year(layerset, state.year)  # the zone as it was in the state's year
     family, path = cjk_font(sheet.title or "")
     if path is not None:
@@ -308,18 +348,31 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
         fig = Figure(figsize=(layout.width, layout.height), dpi=sheet.dpi if fmt == "png" else 72)
         FigureCanvasAgg(fig)
         _heading(fig, layout, layerset, state, views, sheet)
-        ax = fig.add_axes(layout.map_box)
-        ax.set_facecolor("#f7f7f4")
-        _draw_layers(ax, layerset, visible)
-        _draw_selection(ax, layerset, state)
-        shown = _frame(ax, _extent(state, views, layerset.catalog.extent), layout)
-        _draw_rasters(ax, layerset, visible)  # warped to the frame, so after it is settled
-        _furniture_and_names(ax, layerset, visible, state, shown, layout.base)
+        years = [state.compare, state.year] if state.compare is not None else [state.year]
+        extent = _extent(state, views, layerset.catalog.extent)
+        shown = extent
+        for box, year in zip(layout.map_boxes(len(years)), years, strict=True):
+            shown = _map(fig, box, in_year(everything, year), state, extent, layout)
+            if len(years) > 1:  # comparing: each frame says its year
+                fig.text(
+                    box[0] + box[2] / 2,
+                    box[1] + box[3] + 0.008,
+                    year_text(year, state.lang),
+                    ha="center",
+                    va="bottom",
+                    fontsize=layout.base * 1.25,
+                    weight="bold",
+                )
         legend(fig.add_axes(layout.legend_box), layerset, visible, state.lang, layout.base)
         inset(fig.add_axes(layout.inset_box), layerset, shown)
         left, bottom, _, height = layout.inset_box
         fig.text(left, bottom + height + 0.005, ui("overview_inset", state.lang), fontsize=layout.base * 0.9)
-        _footer(fig, layout, layerset, visible, state.lang, sheet)
+        changes = (
+            ""
+            if state.compare is None
+            else differences.summary(everything, state.compare, state.year, visible, state.lang)
+        )
+        _footer(fig, layout, layerset, visible, state.lang, sheet, changes)
         return _save(fig, fmt, sheet.dpi)
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from urllib.parse import unquote
 
 from branca.element import Figure
 from folium.template import Template
 
+from geo.data import differences
 from geo.data.basemaps import Basemap
 from geo.data.catalog import USER_GROUP, Catalog
 from geo.data.layers import LayerSet
@@ -65,9 +66,17 @@ class InfoPanel(MapScript):
 
 
 def info_html(
-    catalog: Catalog, layer_ids: Iterable[str], lang: Lang, *, when: dt.date, caption: str = "", year: str = ""
+    catalog: Catalog,
+    layer_ids: Iterable[str],
+    lang: Lang,
+    *,
+    when: dt.date,
+    caption: str = "",
+    year: str = "",
+    changes: Sequence[str] = (),
 ) -> str:
-    """The panel's HTML; every piece of data in it is escaped. `year` says which year it shows."""
+    """The panel's HTML; every piece of data in it is escaped. `year` says which year it shows;
+    comparing two, `changes` lists what changed between them."""
     sources = "".join(
         f"<li><b>{esc(spec.title.get(lang))}</b>: {esc(spec.source.get(lang))}. {esc(spec.licence)}</li>"
         for spec in (catalog.layer(i) for i in layer_ids)
@@ -76,6 +85,10 @@ def info_html(
     user = [catalog.layer(i) for i in layer_ids if catalog.layer(i).group == USER_GROUP]
     user_items = "".join(f"<li><b>{esc(s.title.get(lang))}</b>: {esc(s.source.get(lang))}</li>" for s in user)
     caption_html = f"<p>{esc(caption)}</p>" if caption else ""
+    if changes:
+        items = "".join(f"<li>{esc(c)}</li>" for c in changes)
+        summary = f"<summary>{esc(ui('changes', lang))}</summary>"
+        caption_html += f'<details class="yq-changes" open>{summary}<ul>{items}</ul></details>'
     return (
         f"<h1>{esc(catalog.title.get(lang))}</h1>"
         + (f'<p class="yq-year"><b>{esc(year)}</b></p>' if year else "")
@@ -123,12 +136,20 @@ def export_html(
     are the only requests. A basemap key is written only when the caller passes it.
     """
     when = when or dt.date.today()
-    layerset = in_year(layerset, state.year)  # only what existed in the state's year, as it was then
-    opened, total = projects_open(layerset)
+    then = in_year(layerset, state.year)  # only what existed in the state's year, as it was then
+    opened, total = projects_open(then)
     year = f"{year_text(state.year, state.lang)} · {ui('projects_open_short', state.lang)} {opened} / {total}"
+    changes: list[str] = []
+    if state.compare is None:
+        layerset = then
+    else:  # both years travel (each feature's variants); the browser draws each side's
+        year = f"{year_text(state.compare, state.lang)} ｜ {year}"
+        found = differences.between(layerset, state.compare, state.year, state.visible)
+        changes = [differences.heading(state.compare, state.year, state.lang), *(c.get(state.lang) for c in found)]
     m = build_map(layerset, state, layer_control=True, basemap=basemap, key=key)
     shown = [i for i in layerset.available if i in set(state.visible)]
-    InfoPanel(info_html(layerset.catalog, shown, state.lang, when=when, caption=caption, year=year)).add_to(m)
+    info = info_html(layerset.catalog, shown, state.lang, when=when, caption=caption, year=year, changes=changes)
+    InfoPanel(info).add_to(m)
     root = m.get_root()
     assert isinstance(root, Figure)
     root.title = esc(f"{layerset.catalog.title.get(state.lang)} · {when.isoformat()}")
