@@ -22,7 +22,7 @@ BASEMAPS = load_basemaps()
 
 def test_the_required_views_exist():
     ids = [v.id for v in VIEWS]
-    assert ids == ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks", "changes"]
+    assert ids == ["overview", "poles", "core", "belt", "axis", "pieces", "rail", "parks", "changes", "compare"]
     for view in VIEWS:
         assert view.title.zh and view.title.en and view.caption.zh and view.caption.en
         assert "http" in view.source
@@ -127,3 +127,23 @@ def test_find_feature_prefers_the_zone_units(layerset):
     assert find_feature(layerset, "520303") == ("scope_yanxian", "520303")
     assert find_feature(layerset, "counties/520303") == ("counties", "520303")
     assert find_feature(layerset, "rail/nope") is None
+
+
+def test_a_view_can_compare_two_years_and_opening_it_compares(layerset):
+    from geo import state as ms
+
+    view = next(v for v in VIEWS if v.id == "compare")
+    assert view.compare == "planned"
+    opened = ms.open_view(ms.initial(layerset), layerset, view)
+    assert opened.compare == "planned"
+    # the next view compares nothing: presenting steps out of the comparison
+    assert ms.open_view(opened, layerset, VIEWS[0]).compare is None
+
+
+def test_a_view_that_compares_its_own_year_is_refused(tmp_path, catalog):
+    bad = tmp_path / "views.toml"
+    text = VIEWS_PATH.read_text(encoding="utf-8")
+    bad.write_text(text.replace('compare = "planned"', 'compare = "now"'), encoding="utf-8")
+    with pytest.raises(ViewsError) as info:
+        load_views(catalog, bad)
+    assert "'compare' is the year the view shows" in str(info.value)
