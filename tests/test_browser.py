@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -392,7 +393,8 @@ def test_switching_the_year_redraws_the_same_map_in_place(chromium, dashboard_ur
     assert rail["yuxiang"]["status"] == "open"
     assert "截至 2026 年" in frame.evaluate("document.querySelector('.yq-legend-year').textContent")
 
-    page.locator('[data-testid="stSelectbox"]').filter(has_text="年份").click()
+    # the year picker, not the compare picker below it ("对比年份…")
+    page.locator('[data-testid="stSelectbox"]').filter(has_text=re.compile(r"^年份")).click()
     page.get_by_role("option", name="2019", exact=True).click()
     wait_for(page, lambda: painted(frame) == _located(layerset, shown, 2019), what="2019's features")
     counties, rail = _ids_on_map(frame, "counties"), _ids_on_map(frame, "rail")
