@@ -145,6 +145,20 @@ def wait_for(page, predicate, *, timeout: float = 30.0, interval: float = 0.1, w
     raise TimeoutError(f"timed out waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
 
 
+def idle(page, quiet: float = 1.5) -> None:
+    """Wait until no rerun has shown for `quiet` seconds (an upload or the map's first reports
+    rerun the page for a while; a click or a select opened meanwhile can be lost: issue 26)."""
+    still = {"since": None}
+
+    def settled() -> bool:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        now = time.monotonic()
+        still["since"] = None if running else (still["since"] or now)
+        return still["since"] is not None and now - still["since"] >= quiet
+
+    wait_for(page, settled, timeout=60, what="the app idle")
+
+
 def map_frame(page):
     """The streamlit-folium iframe once its Leaflet map exists."""
 

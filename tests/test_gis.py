@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from geo.gis.package import DataRequestError, Request, make_download
 from geo.gis.shapefile import short_names, write_shapefiles
 from geo.gis.tables import LayerTable, tables
 from geo.uploads.layer import read_user_layer, with_layer
+from tests.browser import idle
 
 ROOT = Path(__file__).resolve().parent.parent
 QIJIANG = "綦江区（含万盛经开区）"  # a name with CJK punctuation, in scope_yanxian (id 500110)
@@ -296,30 +296,14 @@ def test_every_format_is_offered(layerset):
         assert make_download(layerset, Request(fmt, ("border",))).data[:2] == b"PK"
 
 
-def _idle(page, quiet: float = 1.5) -> None:
-    """Wait until no rerun has shown for `quiet` seconds (the map's first reports rerun the page
-    for a while after it paints; a select opened meanwhile is redrawn closed)."""
-    from tests.browser import wait_for
-
-    still = {"since": None}
-
-    def settled() -> bool:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        now = time.monotonic()
-        still["since"] = None if running else (still["since"] or now)
-        return still["since"] is not None and now - still["since"] >= quiet
-
-    wait_for(page, settled, timeout=60, what="the app idle")
-
-
 def _choose(page, label: str, option: str) -> None:
     """Pick `option` in the select named `label`, once the page has settled, as a reader does."""
-    _idle(page)
+    idle(page)
     box = page.get_by_role("combobox", name=label)
     box.scroll_into_view_if_needed()  # at the sidebar's foot the list opens off screen otherwise
     box.click()
     page.get_by_role("option", name=option, exact=True).click()
-    _idle(page)
+    idle(page)
 
 
 @pytest.mark.browser
@@ -329,7 +313,7 @@ def test_the_dashboard_downloads_the_visible_layers_of_its_year_as_a_gbk_shapefi
     page = chromium.new_page(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     page.goto(f"{url}?year=2019&lang=zh")
     wait_for(page, lambda: painted(map_frame(page)) > 100, what="features painted")
-    _idle(page)
+    idle(page)
     page.locator('section[data-testid="stSidebar"]').get_by_text("下载数据（GIS、CAD）").click()
     _choose(page, "格式", "Shapefile (ArcGIS, MapGIS)")
     _choose(page, "Shapefile 属性编码（GBK：旧版 ArcGIS、MapGIS）", "GBK (.cpg 936)")

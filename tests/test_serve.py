@@ -27,6 +27,7 @@ from tests.browser import (
     _free_port,
     access_log,
     after_failover,
+    idle,
     map_frame,
     painted,
     replica_of,
@@ -123,7 +124,7 @@ def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(se
     uploader = page.locator('[data-testid="stFileUploaderDropzone"]')
     uploader.filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(timeout=60_000)
     # the finished upload reruns the app; a click during that rerun can be lost, as for a reader
-    wait_for(page, lambda: page.locator('[data-testid="stStatusWidget"]').count() == 0, what="the app idle")
+    idle(page)
     page.get_by_role("button", name="添加图层").click()
     page.get_by_text("我的图层：plots.geojson").first.wait_for(timeout=60_000)  # the layer was added
     uploads = {r for path, r, s in access_log(run_dir) if s == sticky and path.startswith("/_stcore/upload_file")}
