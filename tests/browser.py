@@ -145,6 +145,24 @@ def wait_for(page, predicate, *, timeout: float = 30.0, interval: float = 0.1, w
     raise TimeoutError(f"timed out waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
 
 
+def offline_page(chromium, path: Path, size: tuple[int, int] = (1280, 720)):
+    """A page opening the file `path` that may reach nothing but itself (file: and data: URLs);
+    returns the page and the list the requests it tried elsewhere go to."""
+    page = chromium.new_page(viewport={"width": size[0], "height": size[1]})
+    outside: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(path.as_uri())
+    return page, outside
+
+
 def idle(page, quiet: float = 1.5) -> None:
     """Wait until no rerun has shown for `quiet` seconds (an upload or the map's first reports
     rerun the page for a while; a click or a select opened meanwhile can be lost: issue 26)."""

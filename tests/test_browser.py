@@ -17,7 +17,7 @@ from geo.spatial.measure import distance_km
 from geo.state import MapState
 from geo.uploads.layer import load_user_file, with_layer
 from geo.web.export import export_html
-from tests.browser import map_frame, painted, streamlit_server, wait_for
+from tests.browser import map_frame, offline_page, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson, with_orientation
 
 pytestmark = pytest.mark.browser
@@ -309,21 +309,11 @@ def test_exported_file_works_with_all_network_blocked(chromium, layerset, tmp_pa
     out = tmp_path / "export.html"
     out.write_text(html, encoding="utf-8")
 
-    page = chromium.new_page(viewport={"width": 1400, "height": 900})
+    page, blocked = offline_page(chromium, out, (1400, 900))
     console_errors: list[str] = []
-    blocked: list[str] = []
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda exc: console_errors.append(str(exc)))
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(out.as_uri())
+    page.reload()  # listening from the first script on
     assert page.evaluate("typeof L") == "object"
     expected = _located(layers, visible)
     wait_for(page, lambda: painted(page) == expected, what=f"{expected} features drawn")

@@ -15,7 +15,7 @@ from geo.data import differences
 from geo.data.basemaps import load_basemaps
 from geo.data.timeline import current_year
 from geo.data.views import load_views
-from tests.browser import map_frame, painted, wait_for
+from tests.browser import map_frame, offline_page, painted, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN, BUILDING = "#252525", "#e6550d"  # the catalog's rail styles: open, under construction
@@ -179,18 +179,7 @@ def test_an_exported_comparison_works_from_a_file_with_no_network(chromium, tmp_
     assert run.returncode == 0, run.stderr
     html = out.read_text(encoding="utf-8")
     assert "渝湘高铁（重庆东—黔江段）：在建 → 已通车（2025-06-27）" in html  # the differences, in the panel
-    page = chromium.new_page(viewport={"width": 1280, "height": 720})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(out.as_uri())
+    page, outside = offline_page(chromium, out)
     wait_for(page, lambda: page.evaluate("yq.compareX > 0"), what="the divider")
     names = page.evaluate("Array.from(document.querySelectorAll('.yq-side-year')).map(e => e.textContent)")
     assert names == ["方案发布时 2019-03", "截至 2026 年"]

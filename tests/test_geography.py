@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from geo.data.catalog import load_catalog
-from tests.browser import wait_for
+from tests.browser import offline_page, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "layers" / "tables"
@@ -46,18 +46,7 @@ def exported(tmp_path_factory) -> Path:
 
 def _open(chromium, path: Path, size: tuple[int, int] = (1280, 720)):
     """The exported file in a page that may reach nothing but itself; returns (page, outside requests)."""
-    page = chromium.new_page(viewport={"width": size[0], "height": size[1]})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(("file:", "data:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
+    page, outside = offline_page(chromium, path, size)
     wait_for(page, lambda: page.evaluate(LABELS_SHOWN), what="names placed")
     page.wait_for_timeout(300)
     return page, outside
