@@ -129,3 +129,19 @@ def test_camera_for_a_polygon_centres_inside_it(layerset):
 def test_split_sources_keeps_only_web_links():
     assert split_sources("A https://a.cn/x; B http://b.cn") == [("A", "https://a.cn/x"), ("B", "http://b.cn")]
     assert split_sources("just text") == [("just text", "")]
+
+
+def test_no_details_panel_repeats_a_field(layerset):
+    """Every feature of every layer, in both languages: each field once (一核 showed its area twice)."""
+    repeated = []
+    for layer_id in layerset.available:
+        frame = layerset.frames[layer_id]
+        for feature_id in frame["id"].astype(str):
+            for lang in ("zh", "en"):
+                details = feature_details(layerset, layer_id, feature_id, lang)
+                labels = [label for label, _ in details.rows]
+                if len(labels) != len(set(labels)):
+                    repeated.append((layer_id, feature_id, lang))
+    assert repeated == []
+    core = feature_details(layerset, "core", "core", "zh")
+    assert [label for label, _ in core.rows].count("面积 (km²，等积投影)") == 1

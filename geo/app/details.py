@@ -122,10 +122,16 @@ def feature_details(layerset: LayerSet, layer_id: str, feature_id: str, lang: La
         value = display_value(catalog, field_name, props, lang)
         if value is not None:
             rows.append((catalog.fields[field_name].get(lang), value))
+    # the computed size, unless the layer's own fields already carry it (一核 has its area_km2)
+    shown = {label for label, _ in rows}
     if geom is not None and family_of(geom.geom_type) == "polygon":
-        rows.append((catalog.fields["area_km2"].get(lang), f"{area_km2(geom):,.1f}"))
+        measured = (catalog.fields["area_km2"].get(lang), f"{area_km2(geom):,.1f}")
     elif geom is not None and family_of(geom.geom_type) == "line":
-        rows.append((catalog.fields["length_km_computed"].get(lang), f"{length_km(geom):,.1f}"))
+        measured = (catalog.fields["length_km_computed"].get(lang), f"{length_km(geom):,.1f}")
+    else:
+        measured = None
+    if measured is not None and measured[0] not in shown:
+        rows.append(measured)
     if geom is None and display_value(catalog, "geometry_note", props, lang) is None:
         rows.append((catalog.fields["geometry_note"].get(lang), ui("not_known", lang)))
     return Details(
