@@ -221,10 +221,14 @@ def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
     where.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **pick, **shown)
 
 
+def _compare_to(state: ms.MapState, choice: Any) -> ms.MapState:
+    return ms.set_compare(state, panels.compared(choice))
+
+
 def _compare_picker(lang: Lang) -> None:
-    """The other year, drawn left of a divider on the same map (none: one year)."""
-    pick = _bound(keys.compare_pick(lang), ms.set_compare)
-    label, options = ui("compare", lang), [None, *years_to_pick()]
+    """The other year, drawn left of a divider on the same map ("no comparison": one year)."""
+    pick = _bound(keys.compare_pick(lang), _compare_to)
+    label, options = ui("compare", lang), [panels.COMPARE_OFF, *years_to_pick()]
     st.selectbox(label, options, format_func=panels.year_label(lang), help=ui("compare_help", lang), **pick)
 
 

@@ -2,7 +2,8 @@
 
     python -m bench.screenshots [--out bench/screenshots]
 
-Browsing at 1440×900 (Chinese), presenting at 1920×1080 (English), a phone at 390×844, and
+Browsing at 1440×900 (Chinese), presenting at 1920×1080 (English), a phone at 390×844, two
+years compared at 1440×900, and
 an exported file opened from disk with every network request blocked. Not a benchmark: it
 lives here because it drives the same browser and server as the benchmarks.
 """
@@ -24,6 +25,7 @@ SHOTS = (
     ("browse-zh-1440x900.png", (1440, 900), "?sel=scope_yanxian/500110"),
     ("present-en-1920x1080.png", (1920, 1080), "?view=core&present=1&lang=en"),
     ("phone-zh-390x844.png", (390, 844), ""),
+    ("compare-zh-1440x900.png", (1440, 900), "?view=compare"),
 )
 
 

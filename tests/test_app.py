@@ -355,3 +355,14 @@ def test_export_is_prepared_then_offered_for_this_state(app):
     app.checkbox(key="show_stations").check().run()  # the state changed: prepare again
     assert not [b for b in app.get("download_button") if b.proto.label == "下载离线 HTML 地图"]
     assert app.button(key="prepare_html")
+
+
+def test_the_compare_picker_says_no_comparison_in_the_pages_language_and_compares_when_asked():
+    at = _open()
+    box = at.selectbox(key="compare_pick_zh")
+    assert box.value == "off" and box.options[0] == "不对比"  # not Streamlit's "Choose an option"
+    box.select("planned").run()
+    assert at.query_params["compare"] == "planned"
+    assert _sync_state(at)["compare"]["key"] == "planned"
+    at.selectbox(key="compare_pick_zh").select("off").run()
+    assert "compare" not in at.query_params and _sync_state(at)["compare"] is None

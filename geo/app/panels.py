@@ -35,7 +35,7 @@ def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> di
     values[keys.basemap_choice(state.lang)] = state.basemap
     values[keys.view_pick(state.lang)] = state.view_id
     values[keys.year_pick(state.lang)] = current_year() if state.year is None else state.year
-    values[keys.compare_pick(state.lang)] = state.compare
+    values[keys.compare_pick(state.lang)] = COMPARE_OFF if state.compare is None else state.compare
     values[keys.SHARE_LINK] = share_link(page_url, state)
     return values
 
@@ -46,9 +46,21 @@ def asset_base(static_serving: bool, base_url_path: str) -> str | None:
     return ("/" + base_url_path.strip("/")).rstrip("/") if static_serving else None
 
 
-def year_label(lang: Lang) -> Callable[[Year | None], str]:
-    """How the year pickers show a year: the number, or what "planned" means (None: not comparing)."""
-    names: dict[Year | None, str] = {None: ui("compare_off", lang), "planned": ui("year_planned", lang)}
+# The compare picker's "no comparison" (an option of its own: a None value would show Streamlit's
+# untranslated "Choose an option")
+COMPARE_OFF = "off"
+
+
+def compared(choice: Year | str) -> Year | None:
+    """The year the compare picker's `choice` stands for; None for "no comparison"."""
+    if isinstance(choice, int) or choice == "planned":
+        return choice
+    return None
+
+
+def year_label(lang: Lang) -> Callable[[Year | str], str]:
+    """How the year pickers show a year: the number, or what "planned" and "off" mean."""
+    names: dict[Year | str, str] = {COMPARE_OFF: ui("compare_off", lang), "planned": ui("year_planned", lang)}
     return lambda year: names.get(year, str(year))
 
 
@@ -115,8 +127,10 @@ def download_name(state: MapState, ending: str, when: dt.date) -> str:
 
 
 __all__ = [
+    "COMPARE_OFF",
     "asset_base",
     "basemap_label",
+    "compared",
     "data_request",
     "download_name",
     "held",
