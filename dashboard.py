@@ -25,7 +25,6 @@ from geo.app.downloads import features_geojson, features_table
 from geo.app.pagestyle import page_css, swatch_css
 from geo.app.search import search
 from geo.app.summary import headline_html
-from geo.data import differences
 from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
@@ -38,7 +37,6 @@ from geo.web.export import export_html
 from geo.web.livemap import gcj_html, live_payloads, numbered, sync_html
 from geo.web.livemap import live_groups as make_live_groups
 from geo.web.mapview import base_map
-from geo.web.payloads import browser_state
 from geo.web.popups import md
 
 MAP_KEY = "map"
@@ -221,28 +219,18 @@ def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
     where.selectbox(ui("year", lang), years_to_pick(), format_func=panels.year_label(lang), **pick, **shown)
 
 
-def _compare_to(state: ms.MapState, choice: Any) -> ms.MapState:
-    return ms.set_compare(state, panels.compared(choice))
-
-
 def _compare_picker(lang: Lang) -> None:
     """The other year, drawn left of a divider on the same map ("no comparison": one year)."""
-    pick = _bound(keys.compare_pick(lang), _compare_to)
+    pick = _bound(keys.compare_pick(lang), panels.compare_to)
     label, options = ui("compare", lang), [panels.COMPARE_OFF, *years_to_pick()]
     st.selectbox(label, options, format_func=panels.year_label(lang), help=ui("compare_help", lang), **pick)
 
 
 def _changes(ls: LayerSet, lang: Lang) -> None:
     """Comparing: what changed between the two years in the layers shown, from the dated tables."""
-    s = state()
-    found = differences.between(ls, s.compare, s.year, s.visible) if s.compare is not None else None
-    if found is None:
-        return
-    st.markdown(f"**{md(ui('changes', lang))}** · {md(differences.heading(s.compare, s.year, lang))}")
-    if found:
-        st.markdown("\n".join(f"- {md(c.get(lang))}" for c in found))
-    else:
-        st.caption(differences.summary(ls, s.compare, s.year, (), lang))
+    if (changes := panels.changes_list(ls, state(), lang)) is not None:
+        st.markdown(f"**{md(ui('changes', lang))}** · {md(changes[0])}")
+        st.markdown("\n".join(f"- {md(item)}" for item in changes[1]))
 
 
 def _basemap_picker(lang: Lang) -> None:
@@ -331,9 +319,7 @@ def _live_map(ls: LayerSet) -> None:
     groups = make_live_groups(ls, assets.bundles[first], own=own, lang=first)  # the bundle has `first`'s texts
     st_folium(base_map(ls.catalog.extent, assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
     basemap = shared().basemap(state().basemap)
-    shown = browser_state(ls, state(), basemap=basemap, key=basemap_key(basemap), views=shared().views)
-    shown["texts"] = assets.texts  # where the other language's texts are, loaded on switching
-    shown["page"] = keys.for_browser()  # the presenter's buttons page.js presses, by their keys
+    shown = shared().shown(ls, state(), basemap_key(basemap), ASSET_BASE)
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
     st.iframe(sync_html(shown, seq=st.session_state.sync[1], session=st.session_state.sync[2]), height=1)
     if basemap.crs == "gcj02":

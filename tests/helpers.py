@@ -57,6 +57,16 @@ def embedded_state(html: str) -> dict:
     return json.loads(match.group(1))
 
 
+def geo_cli(*args: str):
+    """``python -m geo ARGS`` run from the checkout, its output captured as text."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=root, capture_output=True, text=True, timeout=300)
+
+
 def registered_layers(text: str) -> list[str]:
     """The catalog layers a page's map registers (``yq.register``), in page order. A group's
     options (an attribution may hold brackets) end at the first ``})``."""

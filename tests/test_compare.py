@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,7 @@ from geo.data.basemaps import load_basemaps
 from geo.data.timeline import current_year
 from geo.data.views import load_views
 from tests.browser import map_frame, offline_page, painted, wait_for
+from tests.helpers import geo_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 OPEN, BUILDING = "#252525", "#e6550d"  # the catalog's rail styles: open, under construction
@@ -169,13 +169,7 @@ def test_a_layer_switch_applies_to_both_sides(compared):
 
 def test_an_exported_comparison_works_from_a_file_with_no_network(chromium, tmp_path):
     out = tmp_path / "compare.html"
-    run = subprocess.run(
-        [sys.executable, "-m", "geo", "export", str(out), "--compare", "planned"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = geo_cli("export", str(out), "--compare", "planned")
     assert run.returncode == 0, run.stderr
     html = out.read_text(encoding="utf-8")
     assert "渝湘高铁（重庆东—黔江段）：在建 → 已通车（2025-06-27）" in html  # the differences, in the panel
@@ -193,20 +187,12 @@ def test_a_compared_sheet_has_two_frames_each_with_its_year(tmp_path):
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils is not installed")
     out = tmp_path / "compare.pdf"
-    run = subprocess.run(
-        [sys.executable, "-m", "geo", "print", str(out), "--compare", "2019", "--lang", "en"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = geo_cli("print", str(out), "--compare", "2019", "--lang", "en")
     assert run.returncode == 0, run.stderr
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     lines = [line.strip() for line in text.splitlines()]
     assert "as of 2019" in lines and "as of 2026" in lines  # each frame's year, on its own
     assert "2019 → 2026: " in text and "(2025-06-27)" in text  # what changed, in the footer
     assert text.count("Legend") == 1  # one legend for both
-    bad = subprocess.run(
-        [sys.executable, "-m", "geo", "print", str(out), "--compare", "2030"], cwd=ROOT, capture_output=True, text=True
-    )
+    bad = geo_cli("print", str(out), "--compare", "2030")
     assert bad.returncode == 2 and "--compare" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1

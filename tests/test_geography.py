@@ -12,7 +12,6 @@ import math
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +19,7 @@ import pytest
 
 from geo.data.catalog import load_catalog
 from tests.browser import offline_page, wait_for
+from tests.helpers import geo_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = ROOT / "layers" / "tables"
@@ -33,13 +33,7 @@ SHOWN_NAMES = """(() => Array.from(document.querySelectorAll('.yq-label')).filte
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("geo") / "map.html"
-    run = subprocess.run(
-        [sys.executable, "-m", "geo", "export", str(out), "--basemap", "offline"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    run = geo_cli("export", str(out), "--basemap", "offline")
     assert run.returncode == 0, run.stderr
     return out
 
@@ -197,7 +191,7 @@ def test_the_print_sheet_lists_rivers_names_the_yangtze_and_lays_the_relief_unde
     if pdftotext is None or pdfimages is None:
         pytest.skip("poppler-utils is not installed")
     out = tmp_path / "sheet.pdf"
-    run = subprocess.run([sys.executable, "-m", "geo", "print", str(out)], cwd=ROOT, capture_output=True, timeout=300)
+    run = geo_cli("print", str(out))
     assert run.returncode == 0, run.stderr
     text = subprocess.run([pdftotext, str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "长江" in text  # a name on the map, as text

@@ -11,7 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
+from geo.app import keys
 from geo.app.summary import Summary, summary
 from geo.data.basemaps import Basemap, load_basemaps
 from geo.data.catalog import load_catalog
@@ -21,8 +23,10 @@ from geo.data.timeline import Year, in_year
 from geo.data.views import View, load_views
 from geo.i18n import LANGS, Lang
 from geo.paths import APP_STATIC_DIR
+from geo.state import MapState
 from geo.web.assets import Links, publish, published_links
 from geo.web.livemap import data_bundle, data_bundle_uri, gcj_html, live_legends, texts_pack
+from geo.web.payloads import browser_state
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,15 @@ class AppData:
         if year not in self._years:
             self._years[year] = in_year(self.layers, year)
         return self._years[year]
+
+    def shown(self, layerset: LayerSet, state: MapState, key: str | None, url_base: str | None) -> dict[str, Any]:
+        """What the live map is sent beside it every rerun: the state as the browser draws it
+        (:func:`geo.web.payloads.browser_state`), where the other language's texts are, and the
+        presenter's buttons page.js presses (by their widget keys)."""
+        shown = browser_state(layerset, state, basemap=self.basemap(state.basemap), key=key, views=self.views)
+        shown["texts"] = self.live_assets(url_base).texts
+        shown["page"] = keys.for_browser()
+        return shown
 
     def basemap(self, basemap_id: str) -> Basemap:
         """The basemap `basemap_id` (KeyError names the known ids)."""

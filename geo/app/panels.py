@@ -14,6 +14,7 @@ from typing import Any
 from geo import state as ms
 from geo.app import keys
 from geo.app.search import Hit
+from geo.data import differences
 from geo.data.basemaps import Basemap
 from geo.data.layers import LayerSet
 from geo.data.timeline import Year, current_year
@@ -56,6 +57,21 @@ def compared(choice: Year | str) -> Year | None:
     if isinstance(choice, int) or choice == "planned":
         return choice
     return None
+
+
+def compare_to(state: MapState, choice: Year | str) -> MapState:
+    """The compare picker's transition: compare with `choice`, or stop comparing ("off")."""
+    return ms.set_compare(state, compared(choice))
+
+
+def changes_list(layerset: LayerSet, state: MapState, lang: Lang) -> tuple[str, list[str]] | None:
+    """Comparing: the list's heading ("2019 → 2026") and what changed in the layers shown, or a
+    line saying nothing did; None when not comparing."""
+    if state.compare is None:
+        return None
+    found = differences.between(layerset, state.compare, state.year, state.visible)
+    items = [c.get(lang) for c in found] or [differences.summary(layerset, state.compare, state.year, (), lang)]
+    return differences.heading(state.compare, state.year, lang), items
 
 
 def year_label(lang: Lang) -> Callable[[Year | str], str]:
@@ -130,6 +146,8 @@ __all__ = [
     "COMPARE_OFF",
     "asset_base",
     "basemap_label",
+    "changes_list",
+    "compare_to",
     "compared",
     "data_request",
     "download_name",
