@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import state as ms
-from geo.app import keys, panels, picking
+from geo.app import keys, panels, picking, saving
 from geo.app.appdata import AppData
 from geo.app.details import details_html, feature_details, unlocated
 from geo.app.downloads import features_geojson, features_table
@@ -29,9 +29,12 @@ from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
 from geo.gis.formats import ENCODING_NAMES, FORMATS, SHAPEFILE_ENCODINGS, format_label
-from geo.i18n import LANG_NAMES, LANGS, Lang, ui
-from geo.links import from_query, to_query
+from geo.i18n import LANG_NAMES, LANGS, Lang, Text, ui
+from geo.links import from_query
 from geo.printing.sheet import Sheet, render
+from geo.store.database import StoreError, database_url
+from geo.store.store import Store
+from geo.uploads.files import Limits
 from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
 from geo.web.export import export_html
 from geo.web.livemap import gcj_html, live_payloads, numbered, sync_html
@@ -60,6 +63,16 @@ def shared() -> AppData:
     return data
 
 
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """Saved maps and stories: an SQLite file in YQ_DATA_DIR, or YQ_DATABASE_URL's PostgreSQL."""
+    try:
+        limits = Limits.from_env(os.environ)
+    except ValueError:
+        limits = Limits()  # the upload form says what is misconfigured
+    return Store(database_url(os.environ), limits)
+
+
 @st.cache_data(show_spinner=False, max_entries=96)
 def _shared(kind: str, key: str, _make: Callable[[], Any]) -> Any:
     """An output of shared layers only (an export, a table …), cached for every session by `key`."""
@@ -72,12 +85,25 @@ def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
 
 
 # --- this session ------------------------------------------------------------------------------
-def session_layers() -> LayerSet:
+def session_layers(year: object = ...) -> LayerSet:
     """The shared layers in the state's year plus this session's own (the live map has every year's)."""
-    ls = shared().in_year(state().year)
+    ls = shared().in_year(state().year if year is ... else year)  # type: ignore[arg-type]
     for spec, frame, _ in st.session_state.get("user_layers", {}).values():
         ls = with_layer(ls, spec, frame)
     return ls
+
+
+def views() -> tuple:
+    """The story presented and offered in the view picker: the session's own steps, else the built-in views."""
+    ss = st.session_state
+    if not (steps := ss.get("story_steps")):
+        return shared().views
+    title = Text(ss.get("save_title_zh") or "", ss.get("save_title_en") or "")
+    title = title if title.zh or title.en else Text(ui("story_default_title", "zh"), ui("story_default_title", "en"))
+    key = repr((title, steps, ss.get("user_layers", {}).keys()))
+    if ss.get("story_views", (None,))[0] != key:
+        ss.story_views = (key, saving.story_views(title, steps, session_layers(None), shared().basemaps))
+    return ss.story_views[1]
 
 
 def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
@@ -100,10 +126,41 @@ def state() -> ms.MapState:
     """The map state. A new session starts from its link (also one whose first run is a callback:
     a page that reconnected to another replica after its own died)."""
     if "map_state" not in st.session_state:
-        data = shared()
-        asked = from_query(st.query_params.to_dict(), data.layers, data.views, data.basemaps, key_for=basemap_key)
-        st.session_state.map_state, st.session_state.notices = asked
+        map_id, token, asked = saving.link_params(st.query_params.to_dict())
+        notices = _open_saved(map_id, token, asked) if map_id else []
+        found = from_query(asked, session_layers(None), views(), shared().basemaps, key_for=basemap_key)
+        st.session_state.map_state, st.session_state.notices = found[0], notices + found[1]
     return st.session_state.map_state
+
+
+def _open_saved(map_id: str, token: str | None, asked: dict[str, Any]) -> list[Text]:
+    """A link's saved map: its layers and steps into the session, its state under the link's own
+    parameters (in `asked`); a wrong id or token is a notice and the default map."""
+    try:
+        saving.check_id(map_id)
+        saved = store().open(map_id)
+        editable = bool(token) and store().can_edit(map_id, token)  # type: ignore[arg-type]
+    except StoreError as exc:
+        return [exc.text]
+    _take(saved, token if editable else None)
+    story = {"view": f"{saving.STEP_PREFIX}1"} if saved.record.steps else {}
+    asked.update({**saved.record.query, **story, **asked})
+    return [] if editable or not token else [Text("编辑链接无效：只能查看。", "The edit link is not valid: view only.")]
+
+
+def _take(saved: Any, token: str | None) -> None:
+    """Keep an opened saved map in the session: its layers, steps, title, author and note."""
+    record, ss = saved.record, st.session_state
+    ss.user_layers = saving.layers_of(saved)
+    ss.story_steps, ss.story_editing = list(record.steps), None
+    ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
+    ss.save_title_zh, ss.save_title_en, ss.save_author, ss.save_note = (
+        record.title.zh,
+        record.title.en,
+        record.author,
+        record.note,
+    )
+    ss.save_done = None
 
 
 def commit(new: ms.MapState) -> None:
@@ -143,6 +200,86 @@ def _on_upload() -> None:
         return
     ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, notes)}
     commit(ms.toggle(state(), session_layers(), spec.id, True))
+
+
+def _on_save(*, copy: bool = False, story: bool = False) -> None:
+    """Save the map (or the story) — over the opened one with its edit token, else as a new one."""
+    ss = st.session_state
+    title = Text(ss.get("save_title_zh") or "", ss.get("save_title_en") or "")
+    steps = ss.get("story_steps", []) if story else ()
+    own = {k: v for k, v in ss.get("user_layers", {}).items()}
+    record = saving.record_of(
+        state(), own, title=title, author=ss.get("save_author") or "", note=ss.get("save_note") or "", steps=steps
+    )
+    opened, ss.save_error = ss.get("opened"), None
+    try:
+        if opened and opened.editable and not copy and opened.kind == record.kind:
+            saved, token, fresh = store().update(opened.id, opened.token, opened.version, record), opened.token, False
+        else:
+            (saved, token), fresh = store().create(record), True
+    except StoreError as exc:
+        ss.save_error = exc.text
+        return
+    ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
+    ss.save_done = (saved.id, token if fresh else None)  # a new edit link is shown this once
+
+
+def _on_delete() -> None:
+    ss, opened = st.session_state, st.session_state.get("opened")
+    try:
+        store().delete(opened.id, opened.token)
+    except StoreError as exc:
+        ss.save_error = exc.text
+        return
+    ss.opened, ss.save_done, ss.notices = None, None, [Text(ui("deleted", "zh"), ui("deleted", "en"))]
+
+
+def _on_open(map_id: str) -> None:
+    """Open a saved map or story from the list (None: the built-in story)."""
+    ss = st.session_state
+    if map_id is None:
+        ss.story_steps, ss.opened, ss.save_done = [], None, None
+        commit(ms.open_view(state(), session_layers(), shared().views[0]))
+        return
+    try:
+        saved = store().open(map_id)
+    except StoreError as exc:
+        ss.notices = [exc.text]
+        return
+    _take(saved, None)
+    asked = {**saved.record.query, **({"view": f"{saving.STEP_PREFIX}1"} if saved.record.steps else {})}
+    found = from_query(asked, session_layers(None), views(), shared().basemaps, key_for=basemap_key)
+    commit(found[0])
+    ss.notices = found[1]
+
+
+def _on_step(action: str, index: int = -1) -> None:
+    """The story editor: add (or update) a step from the map, move, delete, edit, preview, present, clear."""
+    ss = st.session_state
+    steps, editing = list(ss.get("story_steps", [])), ss.get("story_editing")
+    if action == "add":
+        step = saving.step_of(state(), Text(ss.get("step_caption_zh") or "", ss.get("step_caption_en") or ""))
+        if editing is not None and editing < len(steps):
+            steps[editing] = step
+        else:
+            steps.append(step)
+        ss.step_caption_zh = ss.step_caption_en = ""
+        editing = None
+    elif action in ("up", "down"):
+        other = index + (-1 if action == "up" else 1)
+        if 0 <= other < len(steps):
+            steps[index], steps[other] = steps[other], steps[index]
+    elif action == "delete":
+        del steps[index]
+        editing = None
+    elif action == "edit":
+        ss.step_caption_zh, ss.step_caption_en, editing = steps[index].caption.zh, steps[index].caption.en, index
+    elif action == "clear":
+        steps, editing = [], None
+    ss.story_steps, ss.story_editing = steps, editing
+    if action in ("show", "present") and steps:
+        new = ms.open_view(state(), session_layers(), views()[max(index, 0)])
+        commit(ms.set_present(new, True) if action == "present" else new)
 
 
 def _on_remove(layer_id: str) -> None:
@@ -195,12 +332,86 @@ def _upload_panel(lang: Lang) -> None:
                 st.button(ui("remove", lang), key=f"remove_{layer_id}", on_click=_on_remove, args=(layer_id,))
 
 
+def _save_panel(lang: Lang) -> None:
+    """Save and share: the title, author and note, the story's steps, and the links a save gives."""
+    ss, opened = st.session_state, st.session_state.get("opened")
+    with st.expander(ui("save_share", lang), expanded=bool(ss.get("save_done") or ss.get("save_error"))):
+        if opened:
+            text = ui("opened_editable" if opened.editable else "opened_view_only", lang)
+            st.caption(text.format(title=md(opened.title.get(lang)), version=opened.version))
+        st.caption(ui("save_hint", lang))
+        for key in ("save_title_zh", "save_title_en", "save_author"):
+            st.text_input(ui(key, lang), key=key, max_chars=200 if key != "save_author" else 100)
+        st.text_area(ui("save_note", lang), key="save_note", max_chars=4000, height=68)
+        editing = bool(opened and opened.editable and opened.kind == "map")
+        c1, c2 = st.columns(2)
+        c1.button(
+            ui("save_changes" if editing else "save_map", lang), key="save_map", on_click=_on_save, type="primary"
+        )
+        c2.button(ui("save_copy", lang), key="save_copy", on_click=_on_save, kwargs={"copy": True}, disabled=not opened)
+        _story_editor(lang)
+        if ss.get("save_error"):
+            st.error(md(ss.save_error.get(lang)))
+        if done := ss.get("save_done"):
+            view_link, edit_link = saving.links_for(st.context.url or "", *done)
+            st.success(ui("saved_as", lang).format(title=md(opened.title.get(lang)) if opened else ""))
+            st.text_input(ui("view_link", lang), view_link, key="saved_view_link")
+            if edit_link:
+                st.warning(ui("edit_link", lang))
+                st.text_input(ui("edit_link", lang), edit_link, key="saved_edit_link", label_visibility="collapsed")
+        if opened and opened.editable:
+            st.button(ui("delete_saved", lang), key="delete_saved", on_click=_on_delete)
+        st.caption(ui("stored_in", lang).format(where=store().where))
+
+
+def _story_editor(lang: Lang) -> None:
+    ss = st.session_state
+    steps, editing = ss.get("story_steps", []), ss.get("story_editing")
+    st.markdown(f"**{ui('story', lang)}**")
+    st.caption(ui("story_hint", lang))
+    st.text_input(ui("step_caption_zh", lang), key="step_caption_zh", max_chars=1000)
+    st.text_input(ui("step_caption_en", lang), key="step_caption_en", max_chars=1000)
+    add = ui("step_update", lang).format(n=editing + 1) if editing is not None else ui("step_add", lang)
+    st.button(add, key="step_add", on_click=_on_step, args=("add",))
+    if not steps:
+        st.caption(ui("story_empty", lang))
+    for i, step in enumerate(steps):
+        st.markdown(f"{i + 1}. {md(step.caption.get(lang) or ui('step_no_caption', lang))}")
+        cols = st.columns(5, gap="small")
+        for col, action in zip(cols, ("show", "edit", "up", "down", "delete"), strict=True):
+            col.button(ui(f"step_{action}", lang), key=f"step_{action}_{i}", on_click=_on_step, args=(action, i))
+    if steps:
+        st.button(
+            ui("save_story", lang).format(n=len(steps)), key="save_story", on_click=_on_save, kwargs={"story": True}
+        )
+        st.button(ui("story_present", lang), key="story_present", on_click=_on_step, args=("present",))
+        st.button(ui("story_clear", lang), key="story_clear", on_click=_on_step, args=("clear",))
+
+
+def _saved_list(lang: Lang) -> None:
+    """已保存的地图 / Saved maps: the built-in story and every saved map and story, one click to open."""
+    with st.expander(ui("saved_maps", lang)):
+        st.button(
+            ui("builtin_story", lang).format(n=len(shared().views)), key="open_builtin", on_click=_on_open, args=(None,)
+        )
+        try:
+            entries = store().entries()
+        except StoreError as exc:
+            st.caption(exc.text.get(lang))
+            return
+        if not entries:
+            st.caption(ui("saved_none", lang))
+        for entry in entries:
+            label = saving.entry_label(entry.kind, entry.title, entry.author, f"{entry.updated:%Y-%m-%d %H:%M}", lang)
+            st.button(md(label), key=f"open_{entry.id}", on_click=_on_open, args=(entry.id,), width="stretch")
+
+
 def _present_band(ls: LayerSet, lang: Lang) -> None:
     """Presentation mode's band: steps, title, year, layers, names, exit (keys: geo/static/page.js)."""
-    position, title = panels.present_heading(state(), ls, views := shared().views)
+    position, title = panels.present_heading(state(), ls, steps := views())
     cols = st.columns([1.15, 0.55, 1.05, 3.6, 0.85, 1, 0.95, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label, key in ((cols[0], -1, "previous", keys.STEP_PREV), (cols[2], 1, "next", keys.STEP_NEXT)):
-        col.button(ui(label, lang), width="stretch", key=key, on_click=_do, args=(ms.step, ls, views, delta))
+        col.button(ui(label, lang), width="stretch", key=key, on_click=_do, args=(ms.step, ls, steps, delta))
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
     _year_picker(cols[4], lang, label_visibility="collapsed")
@@ -268,9 +479,9 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         st.radio(ui("language", lang), LANGS, horizontal=True, format_func=LANG_NAMES.get, **lang_pick)
         st.toggle(ui("presentation", lang), **_bound(keys.PRESENT_TOGGLE, ms.set_present))
         st.toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
-        titles = {v.id: v.title.get(lang) for v in shared().views}
+        titles = {v.id: panels.view_title(v, lang) for v in views()}
         pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
-        pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, shared().views)
+        pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, views())
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
         _year_picker(st, lang)
         _compare_picker(lang)
@@ -278,6 +489,8 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _search(ls, lang)
         _toggles(ls, lang)
         _upload_panel(lang)
+        _save_panel(lang)
+        _saved_list(lang)
         _export_panel(ls, lang)
         _print_panel(ls, lang)
         _data_panel(ls, lang)
@@ -295,7 +508,7 @@ def _notices(lang: Lang) -> None:
 
 def _header(ls: LayerSet, lang: Lang) -> None:
     st.title(ls.catalog.title.get(lang))
-    if view := ms.view_of(state(), shared().views):
+    if view := ms.view_of(state(), views()):
         st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
     st.html(headline_html(shared().headline_in(state().year), lang))  # the boundary statement is in the map's legend
 
@@ -319,7 +532,7 @@ def _live_map(ls: LayerSet) -> None:
     groups = make_live_groups(ls, assets.bundles[first], own=own, lang=first)  # the bundle has `first`'s texts
     st_folium(base_map(ls.catalog.extent, assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
     basemap = shared().basemap(state().basemap)
-    shown = shared().shown(ls, state(), basemap_key(basemap), ASSET_BASE)
+    shown = shared().shown(ls, state(), basemap_key(basemap), ASSET_BASE, views())
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))
     st.iframe(sync_html(shown, seq=st.session_state.sync[1], session=st.session_state.sync[2]), height=1)
     if basemap.crs == "gcj02":
@@ -357,9 +570,9 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
     key = key if with_key else None
     if not _prepared("html", ui("prepare_html", lang), ":material/download:", extra=bool(key)):
         return
-    caption, when = ms.caption(s, shared().views), dt.date.today()
+    caption, when = ms.caption(s, views()), dt.date.today()
     make = lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key)  # noqa: E731
-    page = _output(ls, "export", repr((s, when, bool(key))), make)
+    page = _output(ls, "export", repr((s, when, bool(key), caption)), make)
     _download(ui("download_html", lang), page.encode(), "html", "text/html", ":material/download:", primary=True)
 
 
@@ -369,8 +582,9 @@ def _print_panel(ls: LayerSet, lang: Lang) -> None:
         return
     s, sheet = state(), Sheet(when=dt.date.today())
     with st.spinner(ui("print_map", lang)):
-        pdf = _output(ls, "pdf", repr((s, sheet)), lambda: render(ls, s, shared().views, "pdf", sheet))
-        png = _output(ls, "png", repr((s, sheet)), lambda: render(ls, s, shared().views, "png", sheet))
+        story, key = views(), repr((s, sheet, st.session_state.get("story_steps")))
+        pdf = _output(ls, "pdf", key, lambda: render(ls, s, story, "pdf", sheet))
+        png = _output(ls, "png", key, lambda: render(ls, s, story, "png", sheet))
     _download(ui("download_pdf", lang), pdf, "pdf", "application/pdf", ":material/picture_as_pdf:", primary=True)
     _download(ui("download_png", lang), png, "png", "image/png", ":material/image:")
 
@@ -422,10 +636,16 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 
 
 def main() -> None:
+    for key in saving.FORM_KEYS:  # kept while their widgets are not drawn (presenting)
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
     state()  # the first run of a session: the state the link asks for (or the defaults), with notices
     ls = session_layers()
     _on_map_report(ls)
-    st.session_state.update(panels.widget_values(state(), ls, st.context.url or ""))  # widgets show the state
+    opened = st.session_state.get("opened")
+    st.session_state.update(
+        panels.widget_values(state(), ls, st.context.url or "", opened.id if opened else None)
+    )  # widgets show the state
     lang, present = state().lang, state().present
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()
@@ -440,7 +660,7 @@ def main() -> None:
             _header(ls, lang)
     with map_col:
         _live_map(ls)
-    st.query_params.from_dict(to_query(state()))
+    st.query_params.from_dict(saving.page_query(state(), st.session_state.get("opened")))  # never the edit token
     if not present:
         with detail_col:
             _details(ls, lang)

@@ -88,6 +88,9 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> _Request:
     layerset = load_layers(catalog)
     for layer_id, error in layerset.errors.items():
         print(f"warning: layer {layer_id} skipped: {error.summary}", file=sys.stderr)
+    saved_query: dict[str, str] = {}
+    if saved_id := getattr(args, "map", None) or getattr(args, "story", None):
+        layerset, views, saved_query = _saved(saved_id, layerset, views, basemaps)
     extra = []
     for path in args.extra_layer:
         spec, frame, report = _read_user(Path(path), args)
@@ -97,7 +100,7 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> _Request:
         extra.append(spec.id)
     asked = {"view": args.view, "layers": args.layers, "basemap": basemap_id, "lang": args.lang, "year": args.year}
     asked["compare"] = getattr(args, "compare", None)
-    params = {name: value for name, value in asked.items() if value is not None}
+    params = {**saved_query, **{name: value for name, value in asked.items() if value is not None}}
     key_for = _key_for(args)
     try:
         state, _ = from_query(params, layerset, views, basemaps, key_for=key_for, strict=True)
@@ -106,6 +109,26 @@ def _state(args: argparse.Namespace, *, basemap_id: str | None) -> _Request:
     state = ms.set_visible(state, layerset, [*state.visible, *extra])
     basemap = basemap_by_id(basemaps, state.basemap)
     return _Request(layerset, state, views, basemap, key_for(basemap))
+
+
+def _saved(map_id: str, layerset: LayerSet, views: tuple[View, ...], basemaps: Any) -> tuple[Any, Any, dict[str, str]]:
+    """A saved map or story (YQ_DATABASE_URL, else the SQLite file in YQ_DATA_DIR): the layers with
+    its own, the views (a story's steps), and its state as link parameters."""
+    from geo.app import saving
+    from geo.store.database import StoreError, database_url
+    from geo.store.store import Store
+    from geo.uploads.layer import with_layer
+
+    try:
+        saving.check_id(map_id)
+        saved = Store(database_url(os.environ)).open(map_id)
+    except StoreError as exc:
+        raise _Usage(f"--map {map_id}: {exc.text.en}") from None
+    for spec, frame, _ in saving.layers_of(saved).values():
+        layerset = with_layer(layerset, spec, frame)
+    if saved.record.steps:
+        views = saving.story_views(saved.record.title, saved.record.steps, layerset, basemaps)
+    return layerset, views, dict(saved.record.query)
 
 
 def _write(out: Path, data: bytes) -> bool:
@@ -131,7 +154,7 @@ def _export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not _write(out, html.encode("utf-8")):
         return 2
-    print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(state.visible)} layers, lang={args.lang})")
+    print(f"wrote {out} ({len(html.encode('utf-8')) / 1024:.0f} KB, {len(state.visible)} layers, lang={state.lang})")
     return 0
 
 
@@ -139,8 +162,9 @@ def _print(args: argparse.Namespace) -> int:
     """A print-ready sheet: PDF, PNG or SVG by the file's ending."""
     import datetime as dt
 
+    from geo import state as ms
     from geo.data.layers import LayerError
-    from geo.printing.sheet import PAPER_MM, Sheet, render
+    from geo.printing.sheet import PAPER_MM, Sheet, render, render_pages
 
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
@@ -150,7 +174,9 @@ def _print(args: argparse.Namespace) -> int:
         raise _Usage(f"--size: {args.size!r} is not one of {', '.join(PAPER_MM)}")
     if not 50 <= args.dpi <= 1200:
         raise _Usage(f"--dpi: {args.dpi} is outside 50–1200")
-    if args.view is None and args.layers is None:
+    if args.story and fmt != "pdf":
+        raise _Usage("--story makes one PDF with a page per step: OUT must end in .pdf")
+    if args.view is None and args.layers is None and not (args.map or args.story):
         args.view = "overview"  # the default sheet: the whole zone
     try:
         layerset, state, views, _, _ = _state(args, basemap_id="offline")
@@ -158,10 +184,16 @@ def _print(args: argparse.Namespace) -> int:
         print(f"error: --extra-layer {exc.summary}", file=sys.stderr)
         return 2
     sheet = Sheet(args.size, args.orientation, args.dpi, args.title, args.notice, dt.date.today())
-    data = render(layerset, state, views, fmt, sheet)  # type: ignore[arg-type]
+    if args.story:
+        if not any(v.id.startswith("step-") for v in views):
+            raise _Usage(f"--story {args.story}: this is a saved map, not a story (use --map)")
+        data = render_pages(layerset, [ms.open_view(state, layerset, v) for v in views], views, sheet)
+    else:
+        data = render(layerset, state, views, fmt, sheet)  # type: ignore[arg-type]
     if not _write(out, data):
         return 2
-    print(f"wrote {out} ({len(data) / 1024:.0f} KB, {args.size} {args.orientation}, lang={args.lang})")
+    pages = f", {len(views)} pages" if args.story else ""
+    print(f"wrote {out} ({len(data) / 1024:.0f} KB, {args.size} {args.orientation}{pages}, lang={state.lang})")
     return 0
 
 
@@ -209,6 +241,24 @@ def _read_user(path: Path, args: argparse.Namespace):
     except ValueError as exc:
         raise LayerError(path.name, [f"upload limits misconfigured: {exc}"]) from None
     return read_user_layer(path.name, data, source_crs=args.source_crs, encoding=args.input_encoding, limits=limits)
+
+
+def _maps(args: argparse.Namespace) -> int:
+    """The saved maps and stories, newest change first: id, kind, date, features, author, title."""
+    from geo.store.database import StoreError, database_url
+    from geo.store.store import Store
+
+    store = Store(database_url(os.environ))
+    try:
+        entries = store.entries()
+    except StoreError as exc:
+        print(f"error: {exc.text.en} ({store.where})", file=sys.stderr)
+        return 2
+    print(f"{len(entries)} saved in {store.where}")
+    for e in entries:
+        title = " / ".join(t for t in (e.title.zh, e.title.en) if t)
+        print(f"{e.id}  {e.kind:<5}  {e.updated:%Y-%m-%d %H:%M}  {e.features:>6} features  {e.author or '-'}  {title}")
+    return 0
 
 
 def _fonts(args: argparse.Namespace) -> int:
@@ -281,6 +331,12 @@ def _map_options(parser: argparse.ArgumentParser, *, view_help: str, layers_help
             help="compare --year (right) with this year (left): a swipe in an export, two maps side by side on a sheet",
         )
     parser.add_argument(
+        "--map",
+        default=None,
+        metavar="ID",
+        help="a saved map (its id from its link or `python -m geo maps list`); the other options apply over it",
+    )
+    parser.add_argument(
         "--extra-layer",
         action="append",
         default=[],
@@ -294,7 +350,7 @@ def _add_export(sub: Any) -> None:
     p.add_argument("out", metavar="OUT.html")
     _map_options(p, view_help="a preset view id", layers_help="comma-separated layer ids (default: the catalog's)")
     p.add_argument("--basemap", default=None, help="basemap id (default: the view's, else offline)")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help="zh (default, or the saved map's) or en")
     p.add_argument(
         "--include-key",
         action="store_true",
@@ -308,12 +364,13 @@ def _add_print(sub: Any) -> None:
     p = sub.add_parser("print", help="write a print-ready sheet (PDF, PNG or SVG), offline")
     p.add_argument("out", metavar="OUT.pdf|OUT.png|OUT.svg")
     _map_options(p, view_help="a preset view id (default: the overview)", layers_help="comma-separated layer ids")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help="zh (default, or the saved map's) or en")
     p.add_argument("--size", default="A4", help="A4 (default), A3, A2, A1 or A0")
     p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default 300)")
     p.add_argument("--title", default=None, help="a title of your own")
     p.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
+    p.add_argument("--story", default=None, metavar="ID", help="a saved story: one PDF with a page per step")
     _add_input_options(p)
     p.set_defaults(func=_print, include_key=False)
 
@@ -325,7 +382,7 @@ def _add_data(sub: Any) -> None:
     _map_options(
         p, view_help="a preset view id: its layers and year", layers_help="layer ids (default: visible)", compare=False
     )
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of names and values")
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help="language of names and values (default zh)")
     p.add_argument("--crs", default=None, help="e.g. EPSG:4545 (default: WGS-84; DXF: CGCS2000 Gauss–Krüger)")
     p.add_argument(
         "--encoding", choices=SHAPEFILE_ENCODINGS, default="utf-8", help="Shapefile attributes (gbk: .cpg 936)"
@@ -344,6 +401,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_export(sub)
     _add_print(sub)
     _add_data(sub)
+    p_maps = sub.add_parser("maps", help="saved maps and stories (YQ_DATABASE_URL, else data/yuqian.sqlite)")
+    maps_sub = p_maps.add_subparsers(dest="maps_command", required=True)
+    maps_sub.add_parser("list", help="list them, newest change first").set_defaults(func=_maps)
     p_fonts = sub.add_parser("fonts", help="remake the print sheet's font subset (needs Debian's fonts-noto-cjk)")
     p_fonts.set_defaults(func=_fonts)
     p_validate = sub.add_parser("validate", help="check files before adding them as layers")

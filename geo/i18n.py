@@ -191,6 +191,63 @@ UI: dict[str, Text] = {
     "exit_presentation": Text("退出演示", "Leave presentation"),
     "dismiss": Text("知道了", "Dismiss"),
     "choose": Text("请选择", "Choose"),
+    # saving and sharing (geo.store)
+    "save_share": Text("保存与分享", "Save and share"),
+    "save_title_zh": Text("标题（中文）", "Title (Chinese)"),
+    "save_title_en": Text("标题（英文）", "Title (English)"),
+    "save_author": Text("作者（可选）", "Author (optional)"),
+    "save_note": Text("说明（可选）", "Note (optional)"),
+    "save_hint": Text(
+        "保存当前地图（图层、范围、年份、底图、语言、选中要素）和你添加的图层。",
+        "Saves this map (layers, view, year, basemap, language, selection) with the layers you added.",
+    ),
+    "save_map": Text("保存地图", "Save map"),
+    "save_changes": Text("保存修改", "Save changes"),
+    "save_copy": Text("另存为副本", "Save as a copy"),
+    "save_story": Text("保存演示（{n} 步）", "Save story ({n} steps)"),
+    "saved_as": Text("已保存：{title}", "Saved: {title}"),
+    "view_link": Text("查看链接（任何人可打开，不能修改）", "View link (anyone can open it; it cannot change the map)"),
+    "edit_link": Text(
+        "编辑链接：只显示这一次，请立即保存；持有它的人可以修改或删除这张地图。",
+        "Edit link: shown this once, keep it now; whoever has it can change or delete this map.",
+    ),
+    "opened_view_only": Text(
+        "正在查看已保存的“{title}”：可随意浏览，存储的内容不会改变；修改需编辑链接，或另存为副本。",
+        "Viewing the saved “{title}”: explore freely, what is stored stays as it is; "
+        "changing it needs its edit link, or save a copy.",
+    ),
+    "opened_editable": Text(
+        "正在编辑已保存的“{title}”（第 {version} 版）。", "Editing the saved “{title}” (version {version})."
+    ),
+    "delete_saved": Text("删除这张已保存的地图", "Delete this saved map"),
+    "deleted": Text("已删除。", "Deleted."),
+    "story": Text("我的演示", "My story"),
+    "story_hint": Text(
+        "每一步是当前地图（范围、图层、年份、选中要素）加一句说明；有步骤时，演示模式和预设视图使用这些步骤。",
+        "Each step is the current map (extent, layers, year, selection) with a caption; "
+        "while there are steps, presentation mode and the view picker use them.",
+    ),
+    "step_caption_zh": Text("本步说明（中文）", "Step caption (Chinese)"),
+    "step_caption_en": Text("本步说明（英文）", "Step caption (English)"),
+    "step_add": Text("把当前地图添加为一步", "Add this map as a step"),
+    "step_update": Text("更新第 {n} 步", "Update step {n}"),
+    "step_up": Text("上移", "Up"),
+    "step_down": Text("下移", "Down"),
+    "step_show": Text("预览", "Preview"),
+    "step_edit": Text("编辑", "Edit"),
+    "step_delete": Text("删除", "Delete"),
+    "step_no_caption": Text("（无说明）", "(no caption)"),
+    "story_present": Text("演示我的故事", "Present my story"),
+    "story_clear": Text("清空步骤，回到内置视图", "Clear the steps (back to the built-in views)"),
+    "story_empty": Text(
+        "还没有步骤：调好地图，写一句说明，再添加。", "No steps yet: set up the map, write a caption, then add it."
+    ),
+    "story_default_title": Text("我的演示", "My story"),
+    "saved_maps": Text("已保存的地图", "Saved maps"),
+    "saved_none": Text("还没有保存的地图或演示。", "Nothing saved yet."),
+    "open_saved": Text("打开", "Open"),
+    "builtin_story": Text("内置演示（{n} 步）", "Built-in story ({n} steps)"),
+    "stored_in": Text("数据保存在：{where}", "Stored in: {where}"),
 }
 
 

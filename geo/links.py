@@ -268,9 +268,10 @@ def _centre_zoom(values: Mapping[str, str], reading: _Reading) -> tuple[tuple[fl
     return centre, zoom
 
 
-def share_link(page_url: str, state: ms.MapState) -> str:
-    """The link that reopens `state` on the page at `page_url` (its own query replaced)."""
-    return f"{page_url.split('?')[0]}?{urlencode(to_query(state))}"
+def share_link(page_url: str, state: ms.MapState, first: Mapping[str, str] | None = None) -> str:
+    """The link that reopens `state` on the page at `page_url` (its own query replaced); `first`:
+    parameters the state applies over (the saved map it is explored from)."""
+    return f"{page_url.split('?')[0]}?{urlencode({**(first or {}), **to_query(state)})}"
 
 
 def to_query(state: ms.MapState) -> dict[str, str]:

@@ -69,9 +69,10 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_process(
-    app_dir: Path, script: str = "dashboard.py", *, timeout: float = 90.0
+    app_dir: Path, script: str = "dashboard.py", *, timeout: float = 90.0, env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Run `streamlit run <script>` in `app_dir`; yield its URL and process once it answers."""
+    """Run `streamlit run <script>` in `app_dir` (with `env` added to the environment); yield its
+    URL and process once it answers."""
     port = _free_port()
     log = (Path(tempfile.gettempdir()) / f"yq-streamlit-{port}.log").open("w", encoding="utf-8")
     proc = subprocess.Popen(
@@ -91,6 +92,7 @@ def streamlit_process(
             "none",
         ],
         cwd=app_dir,
+        env={**os.environ, **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -57,14 +57,18 @@ def embedded_state(html: str) -> dict:
     return json.loads(match.group(1))
 
 
-def geo_cli(*args: str):
-    """``python -m geo ARGS`` run from the checkout, its output captured as text."""
+def geo_cli(*args: str, env: dict[str, str] | None = None):
+    """``python -m geo ARGS`` run from the checkout (with `env` added to the environment), its
+    output captured as text."""
+    import os
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=root, capture_output=True, text=True, timeout=300)
+    run_env = {**os.environ, **(env or {})}
+    command = [sys.executable, "-m", "geo", *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300, env=run_env)
 
 
 def registered_layers(text: str) -> list[str]:

@@ -7,7 +7,7 @@ may both compute it; the results are equal.)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -118,11 +118,20 @@ class AppData:
             self._years[year] = in_year(self.layers, year)
         return self._years[year]
 
-    def shown(self, layerset: LayerSet, state: MapState, key: str | None, url_base: str | None) -> dict[str, Any]:
+    def shown(
+        self,
+        layerset: LayerSet,
+        state: MapState,
+        key: str | None,
+        url_base: str | None,
+        views: Sequence[View] | None = None,
+    ) -> dict[str, Any]:
         """What the live map is sent beside it every rerun: the state as the browser draws it
         (:func:`geo.web.payloads.browser_state`), where the other language's texts are, and the
-        presenter's buttons page.js presses (by their widget keys)."""
-        shown = browser_state(layerset, state, basemap=self.basemap(state.basemap), key=key, views=self.views)
+        presenter's buttons page.js presses (by their widget keys). `views`: the story presented
+        (the built-in views by default)."""
+        views = self.views if views is None else views
+        shown = browser_state(layerset, state, basemap=self.basemap(state.basemap), key=key, views=views)
         shown["texts"] = self.live_assets(url_base).texts
         shown["page"] = keys.for_browser()
         return shown

@@ -25,10 +25,13 @@ from geo.links import share_link
 from geo.state import FeatureKey, MapState
 
 
-def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> dict[str, Any]:
+def widget_values(
+    state: MapState, layerset: LayerSet, page_url: str = "", saved_map: str | None = None
+) -> dict[str, Any]:
     """Every widget's value, by key, set from the state before it is drawn (one source of truth).
     Pickers that show translated labels are keyed per language: Streamlit keys them by label.
-    The share-link box shows the link that reopens the state on `page_url`."""
+    The share-link box shows the link that reopens the state on `page_url` (over `saved_map`, the
+    saved map it was opened from)."""
     values: dict[str, Any] = {keys.show(i): i in state.visible for i in layerset.catalog.layer_ids}
     values[keys.PRESENT_TOGGLE] = state.present
     values[keys.LANG_CHOICE] = state.lang
@@ -37,7 +40,7 @@ def widget_values(state: MapState, layerset: LayerSet, page_url: str = "") -> di
     values[keys.view_pick(state.lang)] = state.view_id
     values[keys.year_pick(state.lang)] = current_year() if state.year is None else state.year
     values[keys.compare_pick(state.lang)] = COMPARE_OFF if state.compare is None else state.compare
-    values[keys.SHARE_LINK] = share_link(page_url, state)
+    values[keys.SHARE_LINK] = share_link(page_url, state, {"map": saved_map} if saved_map else None)
     return values
 
 
@@ -87,6 +90,13 @@ def present_heading(state: MapState, layerset: LayerSet, views: Sequence[View]) 
     position = f"{ids.index(view.id) + 1 if view else '–'} / {len(ids)}"
     title = view.title.get(state.lang) if view else layerset.catalog.title.get(state.lang)
     return position, title
+
+
+def view_title(view: View, lang: Lang) -> str:
+    """A view's name in the picker: its title; a story's step, its number and caption."""
+    if view.id.startswith("step-"):
+        return f"{view.id.removeprefix('step-')}. {view.caption.get(lang) or view.title.get(lang)}"
+    return view.title.get(lang)
 
 
 def layer_switches(state: MapState, layerset: LayerSet) -> list[tuple[str, str, bool]]:

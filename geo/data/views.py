@@ -39,11 +39,12 @@ class View:
     highlight: tuple[str, str] | None = None  # (layer id, feature id)
     year: Year | None = None  # the year it shows ("now": this year); None keeps the reader's
     compare: Year | None = None  # the year it compares `year` with, on the divider's left
+    place: Camera | None = None  # a story's step: where its author left the map (else the extent)
 
     @property
     def camera(self) -> Camera:
-        """The camera that shows the view's extent."""
-        return Camera(bounds=self.extent)
+        """The camera that shows the view: a step's own place, else the view's extent."""
+        return self.place or Camera(bounds=self.extent)
 
 
 _VIEW_KEYS = frozenset(

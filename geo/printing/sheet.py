@@ -332,6 +332,22 @@ def _map(
 
 def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> bytes:
     """The sheet of `state` as PDF, PNG or SVG bytes."""
+    return _save(_figure(layerset, state, views, fmt, sheet), fmt, sheet.dpi)
+
+
+def render_pages(layerset: LayerSet, states: Sequence[MapState], views: Sequence[View], sheet: Sheet) -> bytes:
+    """One PDF with a page per state (a story's steps, in order)."""
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    out = io.BytesIO()
+    with PdfPages(out, metadata={"CreationDate": None, "ModDate": None, "Creator": "yuqian-map"}) as pdf:
+        for state in states:
+            pdf.savefig(_figure(layerset, state, views, "pdf", sheet))
+    return out.getvalue()
+
+
+def _figure(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> Figure:
+    """The sheet of `state`, drawn."""
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -373,7 +389,7 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
             else differences.summary(everything, state.compare, state.year, visible, state.lang)
         )
         _footer(fig, layout, layerset, visible, state.lang, sheet, changes)
-        return _save(fig, fmt, sheet.dpi)
+    return fig
 
 
-__all__ = ["PAPER_MM", "Format", "Sheet", "render"]
+__all__ = ["PAPER_MM", "Format", "Sheet", "render", "render_pages"]

@@ -264,27 +264,59 @@ def _as_layer(name: str, frame: gpd.GeoDataFrame, layer_id: str | None) -> tuple
         geometry=frame.geometry.to_numpy(),
         crs="EPSG:4326",
     )
-    display["name_zh"] = display["name"]
-    display["name_en"] = display["name"]
-    display["source"] = f"user file {name}"
-    spec = LayerSpec(
-        id=layer_id or f"user_{stem}",
-        file=Path(name).name,
+    spec = user_spec(Path(name).name, kind, layer_id or f"user_{stem}")
+    return spec, _displayed(display, spec.file)
+
+
+def _displayed(frame: gpd.GeoDataFrame, file: str) -> gpd.GeoDataFrame:
+    """The columns every user layer shows besides id, name, properties and geometry."""
+    frame["name_zh"] = frame["name"]
+    frame["name_en"] = frame["name"]
+    frame["source"] = f"user file {file}"
+    return frame
+
+
+def user_spec(file: str, kind: str, layer_id: str, colour: str | None = None, *, saved: bool = False) -> LayerSpec:
+    """The layer a user's file `file` makes (`kind`: point, line or polygon), drawn in `colour`;
+    `saved`: it came with a saved map rather than from this session's upload."""
+    colour = colour or USER_STYLE.color
+    kept = Text("随已保存的地图打开的图层", "A layer opened with a saved map")
+    added = Text("你添加的图层（保存地图后随地图保留）", "A layer you added (kept with the map when you save it)")
+    return LayerSpec(
+        id=layer_id,
+        file=file,
         group=USER_GROUP,
         role="user",
         searchable=True,
         priority=5,
         geometry=kind,  # type: ignore[arg-type]
         visible=True,
-        title=Text(f"我的图层：{Path(name).name}", f"My layer: {Path(name).name}"),
-        description=Text("用户添加的图层（仅本会话可见）", "A layer you added (this session only)"),
-        style=USER_STYLE,
+        title=Text(f"我的图层：{file}", f"My layer: {file}"),
+        description=kept if saved else added,
+        style=dataclasses.replace(USER_STYLE, color=colour, fill_color=colour),
         tooltip=("name",),
         popup=("name", "properties"),
-        source=Text(f"用户文件 {Path(name).name}", f"user file {Path(name).name}"),
+        source=Text(f"用户文件 {file}", f"user file {file}"),
         licence="As supplied by the user.",
     )
-    return spec, display
+
+
+def restored_layer(
+    layer_id: str, file: str, colour: str, kind: str, frame: gpd.GeoDataFrame
+) -> tuple[LayerSpec, gpd.GeoDataFrame]:
+    """A saved user layer back as a layer: `frame` has the id, name, properties and geometry it was
+    saved with."""
+    display = gpd.GeoDataFrame(
+        {
+            "id": frame["id"].astype(str).to_numpy(),
+            "name": frame["name"].astype(str).to_numpy(),
+            "confidence": [None] * len(frame),
+            "properties": frame["properties"].astype(str).to_numpy(),
+        },
+        geometry=frame.geometry.to_numpy(),
+        crs="EPSG:4326",
+    )
+    return user_spec(file, kind, layer_id, colour, saved=True), _displayed(display, file)
 
 
 def _name(row: dict[str, Any], index: int) -> str:
@@ -337,8 +369,7 @@ def read_upload(
         limits=limits,
     )
     colour = str(options.get("colour") or USER_STYLE.color)
-    style = dataclasses.replace(spec.style, color=colour, fill_color=colour)
-    return dataclasses.replace(spec, style=style), frame, report
+    return user_spec(spec.file, spec.geometry, spec.id, colour), frame, report
 
 
 def load_user_file(path: Path | str, *, layer_id: str | None = None) -> tuple[LayerSpec, gpd.GeoDataFrame]:
@@ -360,10 +391,20 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     fields.setdefault("properties", Text("属性", "Properties"))
     groups = catalog.groups
     if spec.group not in dict(groups):
-        groups = (*groups, (USER_GROUP, Text("我的图层（仅本会话）", "My layers (this session only)")))
+        groups = (*groups, (USER_GROUP, Text("我的图层", "My layers")))
     new_catalog = dataclasses.replace(catalog, layers=layers, fields=fields, groups=groups)
     frames = {**layerset.frames, spec.id: frame}
     return LayerSet(catalog=new_catalog, frames=frames, errors=dict(layerset.errors))
 
 
-__all__ = ["UPLOAD_OPTIONS", "Limits", "LoadReport", "load_user_file", "read_upload", "read_user_layer", "with_layer"]
+__all__ = [
+    "UPLOAD_OPTIONS",
+    "Limits",
+    "LoadReport",
+    "load_user_file",
+    "read_upload",
+    "read_user_layer",
+    "restored_layer",
+    "user_spec",
+    "with_layer",
+]
