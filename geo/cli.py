@@ -116,12 +116,15 @@ def _saved(map_id: str, layerset: LayerSet, views: tuple[View, ...], basemaps: A
     its own, the views (a story's steps), and its state as link parameters."""
     from geo.app import saving
     from geo.store.database import StoreError, database_url
-    from geo.store.store import Store
+    from geo.store.store import NotFound, Store
     from geo.uploads.layer import with_layer
 
+    store = Store(database_url(os.environ))
     try:
         saving.check_id(map_id)
-        saved = Store(database_url(os.environ)).open(map_id)
+        saved = store.open(map_id)
+    except NotFound:
+        raise _Usage(f"--map {map_id}: no saved map has this id in {store.where}") from None
     except StoreError as exc:
         raise _Usage(f"--map {map_id}: {exc.text.en}") from None
     for spec, frame, _ in saving.layers_of(saved).values():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +25,7 @@ from geo.store.database import Unavailable, database_url, make_engine, migrate, 
 from geo.store.records import BadRecord, Record, SavedLayer, Step
 from geo.store.store import Conflict, NotAllowed, NotFound, Store
 from geo.uploads.files import Limits
+from tests.helpers import exported_layers, geo_cli
 from tests.postgres import postgres_server, psql
 
 HOSTILE = ("'); DROP TABLE saved_maps;--", "<img src=x onerror=alert(1)>", "{{ 7*7 }}")
@@ -281,3 +283,50 @@ def test_saved_layers_are_postgis_geometry_a_plain_query_reads(postgres_url):
     assert first[0] == "地块 0" and first[1] == "4326" and first[2].startswith("POLYGON((107 28")
     registered = psql(postgres_url, "SELECT type, srid FROM geometry_columns WHERE f_table_name = 'saved_features'")
     assert registered == "GEOMETRY|4326"  # what a desktop GIS lists as a layer
+
+
+def test_the_command_line_lists_exports_and_prints_saved_maps_and_stories(tmp_path):
+    store = Store(database_url({"YQ_DATA_DIR": str(tmp_path)}))
+    saved_map, token = store.create(_record())
+    steps = tuple(
+        Step({"layers": "poles,rail,user_plots", "year": year}, Text(f"第{n}步", f"Step {n} of the story"))
+        for n, year in ((1, "2019"), (2, "2024"), (3, "2026"))
+    )
+    story, _ = store.create(Record(Text("", "Three steps"), {"layers": "poles"}, layers=(_layer(),), steps=steps))
+    env = {"YQ_DATA_DIR": str(tmp_path)}
+
+    listed = geo_cli("maps", "list", env=env)
+    assert listed.returncode == 0 and "2 saved in SQLite file" in listed.stdout
+    assert re.search(rf"{saved_map.id}\s+map\b.*会议底图", listed.stdout)
+    assert re.search(rf"{story.id}\s+story\b.*Three steps", listed.stdout)
+
+    out = tmp_path / "map.html"
+    done = geo_cli("export", str(out), "--map", saved_map.id, "--lang", "en", env=env)
+    assert done.returncode == 0, done.stderr
+    html = out.read_text(encoding="utf-8")
+    drawn = exported_layers(html)
+    assert {"poles", "rail", "user_plots"} <= set(drawn)  # the saved state's layers, its own one included
+    assert [f["properties"]["id"] for f in drawn["user_plots"]["features"]] == ["f0", "f1", "f2"]
+    assert "<b>地块 1</b>" in drawn["user_plots"]["features"][1]["properties"]["_tip_en"]
+    assert token not in html and "lang=en" in done.stdout
+
+    sheet = tmp_path / "story.pdf"
+    done = geo_cli("print", str(sheet), "--story", story.id, "--lang", "en", env=env)
+    assert done.returncode == 0, done.stderr
+    info = subprocess.run(["pdfinfo", str(sheet)], capture_output=True, text=True, check=True).stdout
+    assert re.search(r"Pages:\s+3\b", info)
+    pages = [
+        subprocess.run(
+            ["pdftotext", "-f", str(n), "-l", str(n), str(sheet), "-"], capture_output=True, text=True
+        ).stdout
+        for n in (1, 2, 3)
+    ]
+    assert all(f"Step {n} of the story" in page for n, page in zip((1, 2, 3), pages, strict=True))
+    assert "2019" in pages[0] and "2024" in pages[1]  # each page in its step's year
+
+    for args in (
+        ("export", str(tmp_path / "x.html"), "--map", "AAAAAAAAAAAAAAAA"),
+        ("print", str(tmp_path / "x.pdf"), "--story", saved_map.id),
+    ):
+        refused = geo_cli(*args, env=env)
+        assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr

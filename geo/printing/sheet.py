@@ -15,9 +15,9 @@ import datetime as dt
 import io
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import geopandas as gpd
 
@@ -46,6 +46,8 @@ from geo.state import MapState, view_of, where
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+T = TypeVar("T")
 
 Format = Literal["pdf", "png", "svg"]
 PAPER_MM = {"A4": (297, 210), "A3": (420, 297), "A2": (594, 420), "A1": (841, 594), "A0": (1189, 841)}
@@ -297,11 +299,14 @@ def _footer(
     )
 
 
+PDF_METADATA = {"CreationDate": None, "ModDate": None, "Creator": "yuqian-map"}
+
+
 def _save(fig: Figure, fmt: Format, dpi: int) -> bytes:
     """The figure's bytes, with no date or version inside (the same sheet gives the same bytes)."""
     out = io.BytesIO()
     if fmt == "pdf":
-        fig.savefig(out, format="pdf", metadata={"CreationDate": None, "ModDate": None, "Creator": "yuqian-map"})
+        fig.savefig(out, format="pdf", metadata=PDF_METADATA)
     elif fmt == "svg":
         fig.savefig(out, format="svg", metadata={"Date": None, "Creator": "yuqian-map"})
     else:
@@ -330,24 +335,42 @@ def _map(
     return shown
 
 
+def _typed(layerset: LayerSet, state: MapState, views: Sequence[View], sheet: Sheet) -> str:
+    """What people typed that the sheet prints: its title, a story's title and caption, the names
+    in their own layers (the shipped font subset covers only the project's own texts)."""
+    parts = [sheet.title or ""]
+    if (view := view_of(state, views)) is not None:
+        parts += [view.title.get(state.lang), view.caption.get(state.lang)]
+    for layer_id in state.visible:
+        frame = layerset.frames.get(layer_id)
+        if frame is not None and layerset.catalog.layer(layer_id).role == "user":
+            parts += [layerset.catalog.layer(layer_id).title.get(state.lang), *frame["name"].astype(str)]
+    return "".join(parts)
+
+
 def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> bytes:
     """The sheet of `state` as PDF, PNG or SVG bytes."""
-    return _save(_figure(layerset, state, views, fmt, sheet), fmt, sheet.dpi)
+    return _drawn(layerset, state, views, fmt, sheet, lambda fig: _save(fig, fmt, sheet.dpi))
 
 
 def render_pages(layerset: LayerSet, states: Sequence[MapState], views: Sequence[View], sheet: Sheet) -> bytes:
     """One PDF with a page per state (a story's steps, in order)."""
     from matplotlib.backends.backend_pdf import PdfPages
 
+    import matplotlib
+
     out = io.BytesIO()
-    with PdfPages(out, metadata={"CreationDate": None, "ModDate": None, "Creator": "yuqian-map"}) as pdf:
-        for state in states:
-            pdf.savefig(_figure(layerset, state, views, "pdf", sheet))
+    family, _ = cjk_font("".join(_typed(layerset, state, views, sheet) for state in states))
+    with matplotlib.rc_context(_rc(family)), PdfPages(out, metadata=PDF_METADATA) as pdf:  # type: ignore[arg-type]
+        for state in states:  # the fonts are written as the file closes: within the same settings
+            _drawn(layerset, state, views, "pdf", sheet, pdf.savefig)
     return out.getvalue()
 
 
-def _figure(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet) -> Figure:
-    """The sheet of `state`, drawn."""
+def _drawn(
+    layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet, finish: Callable[[Figure], T]
+) -> T:
+    """The sheet of `state`, drawn and handed to `finish` (which writes it: fonts are resolved then)."""
     import matplotlib
     from matplotlib import font_manager
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -355,7 +378,7 @@ def _figure(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: For
 
     everything = layerset
     layerset = in_year(layerset, state.year)  # the zone as it was in the state's year
-    family, path = cjk_font(sheet.title or "")
+    family, path = cjk_font(_typed(layerset, state, views, sheet))
     if path is not None:
         font_manager.fontManager.addfont(str(path))
     layout = Layout.of(sheet, state.lang)
@@ -389,7 +412,7 @@ def _figure(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: For
             else differences.summary(everything, state.compare, state.year, visible, state.lang)
         )
         _footer(fig, layout, layerset, visible, state.lang, sheet, changes)
-    return fig
+        return finish(fig)
 
 
 __all__ = ["PAPER_MM", "Format", "Sheet", "render", "render_pages"]
