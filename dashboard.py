@@ -93,8 +93,15 @@ def session_layers(year: object = ...) -> LayerSet:
     return ls
 
 
+def known_views() -> tuple:
+    """Every view a link or the picker can open: the built-in ones, then the session's story's steps."""
+    story = views()
+    return story if story is shared().views else (*shared().views, *story)
+
+
 def views() -> tuple:
-    """The story presented and offered in the view picker: the session's own steps, else the built-in views."""
+    """The story presented (stepped through by the presenter's keys): the session's own steps, else
+    the built-in views."""
     ss = st.session_state
     if not (steps := ss.get("story_steps")):
         return shared().views
@@ -128,7 +135,7 @@ def state() -> ms.MapState:
     if "map_state" not in st.session_state:
         map_id, token, asked = saving.link_params(st.query_params.to_dict())
         notices = _open_saved(map_id, token, asked) if map_id else []
-        found = from_query(asked, session_layers(None), views(), shared().basemaps, key_for=basemap_key)
+        found = from_query(asked, session_layers(None), known_views(), shared().basemaps, key_for=basemap_key)
         st.session_state.map_state, st.session_state.notices = found[0], notices + found[1]
     return st.session_state.map_state
 
@@ -248,7 +255,7 @@ def _on_open(map_id: str) -> None:
         return
     _take(saved, None)
     asked = {**saved.record.query, **({"view": f"{saving.STEP_PREFIX}1"} if saved.record.steps else {})}
-    found = from_query(asked, session_layers(None), views(), shared().basemaps, key_for=basemap_key)
+    found = from_query(asked, session_layers(None), known_views(), shared().basemaps, key_for=basemap_key)
     commit(found[0])
     ss.notices = found[1]
 
@@ -479,9 +486,9 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         st.radio(ui("language", lang), LANGS, horizontal=True, format_func=LANG_NAMES.get, **lang_pick)
         st.toggle(ui("presentation", lang), **_bound(keys.PRESENT_TOGGLE, ms.set_present))
         st.toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
-        titles = {v.id: panels.view_title(v, lang) for v in views()}
+        titles = {v.id: panels.view_title(v, lang) for v in known_views()}
         pick = {"format_func": titles.get, "placeholder": ui("choose", lang)}
-        pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, views())
+        pick |= _bound(keys.view_pick(lang), ms.open_view_id, ls, known_views())
         st.selectbox(ui("preset_view", lang), list(titles), **pick)
         _year_picker(st, lang)
         _compare_picker(lang)
@@ -508,7 +515,7 @@ def _notices(lang: Lang) -> None:
 
 def _header(ls: LayerSet, lang: Lang) -> None:
     st.title(ls.catalog.title.get(lang))
-    if view := ms.view_of(state(), views()):
+    if view := ms.view_of(state(), known_views()):
         st.markdown(f"**{md(view.title.get(lang))}** — {md(view.caption.get(lang))}")
     st.html(headline_html(shared().headline_in(state().year), lang))  # the boundary statement is in the map's legend
 
@@ -570,7 +577,7 @@ def _export_panel(ls: LayerSet, lang: Lang) -> None:
     key = key if with_key else None
     if not _prepared("html", ui("prepare_html", lang), ":material/download:", extra=bool(key)):
         return
-    caption, when = ms.caption(s, views()), dt.date.today()
+    caption, when = ms.caption(s, known_views()), dt.date.today()
     make = lambda: export_html(ls, s, caption=caption, when=when, basemap=basemap, key=key)  # noqa: E731
     page = _output(ls, "export", repr((s, when, bool(key), caption)), make)
     _download(ui("download_html", lang), page.encode(), "html", "text/html", ":material/download:", primary=True)
@@ -582,7 +589,7 @@ def _print_panel(ls: LayerSet, lang: Lang) -> None:
         return
     s, sheet = state(), Sheet(when=dt.date.today())
     with st.spinner(ui("print_map", lang)):
-        story, key = views(), repr((s, sheet, st.session_state.get("story_steps")))
+        story, key = known_views(), repr((s, sheet, st.session_state.get("story_steps")))
         pdf = _output(ls, "pdf", key, lambda: render(ls, s, story, "pdf", sheet))
         png = _output(ls, "png", key, lambda: render(ls, s, story, "png", sheet))
     _download(ui("download_pdf", lang), pdf, "pdf", "application/pdf", ":material/picture_as_pdf:", primary=True)

@@ -223,9 +223,9 @@ UI: dict[str, Text] = {
     "deleted": Text("已删除。", "Deleted."),
     "story": Text("我的演示", "My story"),
     "story_hint": Text(
-        "每一步是当前地图（范围、图层、年份、选中要素）加一句说明；有步骤时，演示模式和预设视图使用这些步骤。",
+        "每一步是当前地图（范围、图层、年份、选中要素）加一句说明；有步骤时，演示模式按这些步骤翻页，预设视图里也列出它们。",
         "Each step is the current map (extent, layers, year, selection) with a caption; "
-        "while there are steps, presentation mode and the view picker use them.",
+        "while there are steps, presentation mode steps through them and the view picker lists them too.",
     ),
     "step_caption_zh": Text("本步说明（中文）", "Step caption (Chinese)"),
     "step_caption_en": Text("本步说明（英文）", "Step caption (English)"),
