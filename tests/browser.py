@@ -219,10 +219,16 @@ def sticky_cookie(context) -> str:
 def replica_of(url: str, run_dir: Path, sticky: str) -> str:
     """The replica nginx sends a browser to now (a websocket is logged only when it closes, so ask
     with its cookie and read where that request went)."""
+    def tried() -> list[str]:
+        return [replica for _path, replica, s in access_log(run_dir) if s == sticky]
+
+    before = len(tried())
     request = urllib.request.Request(url + "/_stcore/host-config", headers={"Cookie": f"yq_replica={sticky}"})
     urllib.request.urlopen(request).close()
-    tried = [replica for _path, replica, s in access_log(run_dir) if s == sticky][-1]
-    return tried.split(", ")[-1]  # "dead:port, other:port" when nginx had to try the next one
+    deadline = time.monotonic() + 5
+    while len(tried()) == before and time.monotonic() < deadline:  # nginx logs after it has answered
+        time.sleep(0.05)
+    return tried()[-1].split(", ")[-1]  # "dead:port, other:port" when nginx had to try the next one
 
 
 def same_map_from_another_session(shown: dict, before: dict) -> bool:
@@ -250,3 +256,66 @@ def after_failover(page, before: dict, timeout: float = 90.0) -> None:
     without = {**before, "visible": [v for v in before["visible"] if v != "rail"]}
     wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), without), timeout=timeout,
              what="the next action answered")  # fmt: skip
+
+
+# --- the dashboard's sidebar, as a reader uses it ---------------------------------------------
+def sidebar(page):
+    return page.locator('section[data-testid="stSidebar"]')
+
+
+def switch(page, label: str) -> None:
+    """Click a layer's switch in the sidebar, as a reader does."""
+    box = page.get_by_role("checkbox", name=label, exact=True)
+    sidebar(page).locator("label").filter(has=box).first.click()
+    idle(page)
+
+
+def upload(page, path: Path) -> None:
+    page.get_by_text("添加我的图层").click()
+    page.get_by_text("上传文件").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.locator('[data-testid="stFileUploaderDropzone"]').filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(
+        timeout=60_000
+    )
+    idle(page)  # the finished upload reruns the app: a click during that rerun is lost (issue 26)
+    page.get_by_role("button", name="添加图层").click()
+    page.get_by_text(f"我的图层：{path.name}").first.wait_for(timeout=60_000)
+    idle(page)
+
+
+def open_save_panel(page) -> None:
+    if not page.get_by_label("标题（中文）").is_visible():
+        page.get_by_text("保存与分享").click()
+        page.get_by_label("标题（中文）").wait_for()
+
+
+def fill(page, label: str, value: str) -> None:
+    box = page.get_by_label(label, exact=True)
+    box.fill(value)
+    box.press("Tab")  # Streamlit takes a text box's value when it loses focus
+    idle(page)
+
+
+def save(page, button: str = "保存地图") -> tuple[str, str | None]:
+    """Press a save button; the view link and (for a new map) the edit link it shows."""
+    page.get_by_role("button", name=button, exact=True).click()
+    page.get_by_text(re.compile("^已保存：")).wait_for(timeout=30_000)
+    idle(page)
+    view = page.get_by_label("查看链接（任何人可打开，不能修改）").input_value()
+    edit_box = page.locator(".st-key-saved_edit_link input")
+    return view, edit_box.input_value() if edit_box.count() else None
+
+
+def pick(page, label: str, option: str) -> None:
+    """Choose `option` in the select box `label` (its list opens on a click in its input)."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input")
+    choice = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):  # a click landing as the sidebar settles after a rerun may only focus the box
+        box.click()
+        try:
+            choice.wait_for(timeout=3000)
+            break
+        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: click again
+            continue
+    choice.click()
+    idle(page)

@@ -12,7 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import SHOWN_STATE, idle, map_frame, painted, streamlit_process, wait_for
+from tests.browser import (
+    SHOWN_STATE,
+    fill,
+    idle,
+    map_frame,
+    open_save_panel,
+    painted,
+    pick,
+    save,
+    streamlit_process,
+    switch,
+    upload,
+    wait_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> {{ 7*7 }} '); DROP TABLE saved_maps;--"
@@ -42,68 +55,6 @@ def _shown(frame) -> dict:
     return frame.evaluate(SHOWN_STATE)
 
 
-def _sidebar(page):
-    return page.locator('section[data-testid="stSidebar"]')
-
-
-def _switch(page, label: str) -> None:
-    """Click a layer's switch in the sidebar, as a reader does."""
-    box = page.get_by_role("checkbox", name=label, exact=True)
-    _sidebar(page).locator("label").filter(has=box).first.click()
-    idle(page)
-
-
-def _upload(page, path: Path) -> None:
-    page.get_by_text("添加我的图层").click()
-    page.get_by_text("上传文件").click()
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
-    page.locator('[data-testid="stFileUploaderDropzone"]').filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(
-        timeout=60_000
-    )
-    idle(page)  # the finished upload reruns the app: a click during that rerun is lost (issue 26)
-    page.get_by_role("button", name="添加图层").click()
-    page.get_by_text(f"我的图层：{path.name}").first.wait_for(timeout=60_000)
-    idle(page)
-
-
-def _open_save_panel(page) -> None:
-    if not page.get_by_label("标题（中文）").is_visible():
-        page.get_by_text("保存与分享").click()
-        page.get_by_label("标题（中文）").wait_for()
-
-
-def _fill(page, label: str, value: str) -> None:
-    box = page.get_by_label(label, exact=True)
-    box.fill(value)
-    box.press("Tab")  # Streamlit takes a text box's value when it loses focus
-    idle(page)
-
-
-def _save(page, button: str = "保存地图") -> tuple[str, str | None]:
-    """Press a save button; the view link and (for a new map) the edit link it shows."""
-    page.get_by_role("button", name=button, exact=True).click()
-    page.get_by_text(re.compile("^已保存：")).wait_for(timeout=30_000)
-    idle(page)
-    view = page.get_by_label("查看链接（任何人可打开，不能修改）").input_value()
-    edit_box = page.locator(".st-key-saved_edit_link input")
-    return view, edit_box.input_value() if edit_box.count() else None
-
-
-def _pick(page, label: str, option: str) -> None:
-    """Choose `option` in the select box `label` (its list opens on a click in its input)."""
-    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).locator("input")
-    choice = page.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # a click landing as the sidebar settles after a rerun may only focus the box
-        box.click()
-        try:
-            choice.wait_for(timeout=3000)
-            break
-        except Exception:  # noqa: BLE001 - Playwright's TimeoutError: click again
-            continue
-    choice.click()
-    idle(page)
-
-
 def _plots(tmp_path: Path) -> Path:
     layer = tmp_path / "plots.geojson"
     features = [
@@ -125,12 +76,12 @@ def _plots(tmp_path: Path) -> Path:
 def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(chromium, app, tmp_path):
     url, data = app
     context, page, frame, errors = _open(chromium, url + "/?year=2019")
-    _upload(page, _plots(tmp_path))
-    _switch(page, "铁路")  # off: the saved map differs from the default
-    _open_save_panel(page)
-    _fill(page, "标题（中文）", HOSTILE_TITLE)
-    _fill(page, "作者（可选）", "规划科")
-    view, edit = _save(page)
+    upload(page, _plots(tmp_path))
+    switch(page, "铁路")  # off: the saved map differs from the default
+    open_save_panel(page)
+    fill(page, "标题（中文）", HOSTILE_TITLE)
+    fill(page, "作者（可选）", "规划科")
+    view, edit = save(page)
     assert re.fullmatch(re.escape(url) + r"/\?map=[A-Za-z0-9_-]{16}", view), view
     assert edit and edit.startswith(view + "&edit=") and edit not in page.url and "edit=" not in page.url
     before = _shown(frame)
@@ -147,12 +98,12 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
         if frame.evaluate("!!(window.yq && yq.layerIds)")
         else True
     )
-    _open_save_panel(page)
+    open_save_panel(page)
     assert page.get_by_text(f"正在查看已保存的“{HOSTILE_TITLE}”", exact=False).count() == 1  # shown as text
     assert page.locator("img[src='x']").count() == 0
     assert page.get_by_role("button", name="保存修改").count() == 0  # it cannot change what is stored
     assert page.get_by_role("button", name="删除这张已保存的地图").count() == 0
-    _switch(page, "铁路")  # exploring is free …
+    switch(page, "铁路")  # exploring is free …
     context.close()
     context, page, frame, _ = _open(chromium, view)  # … and changes nothing stored
     assert "rail" not in _shown(frame)["visible"]
@@ -161,9 +112,9 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
     # the edit link can: switch 园区 off and save the changes; the view link then shows that
     context, page, frame, errors2 = _open(chromium, edit)
     assert "edit=" not in page.url  # the token leaves the address bar at once
-    _switch(page, "园区、港口、保税区")
-    _open_save_panel(page)
-    _save(page, "保存修改")
+    switch(page, "园区、港口、保税区")
+    open_save_panel(page)
+    save(page, "保存修改")
     context.close()
     context, page, frame, _ = _open(chromium, view)
     assert "parks" not in _shown(frame)["visible"] and "user_plots" in _shown(frame)["visible"]
@@ -181,22 +132,22 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
 def test_two_tabs_saving_the_same_map_conflict_and_the_second_saves_a_copy(chromium, app):
     url, _ = app
     context, page, frame, _ = _open(chromium, url)
-    _open_save_panel(page)
-    _fill(page, "标题（中文）", "两个标签页")
-    view, edit = _save(page)
+    open_save_panel(page)
+    fill(page, "标题（中文）", "两个标签页")
+    view, edit = save(page)
     context.close()
     tab_a = _open(chromium, edit)
     tab_b = _open(chromium, edit)
     for (_, page, _, _), layer in ((tab_a, "铁路"), (tab_b, "园区、港口、保税区")):
-        _switch(page, layer)
-        _open_save_panel(page)
+        switch(page, layer)
+        open_save_panel(page)
     page_a, page_b = tab_a[1], tab_b[1]
     page_a.get_by_role("button", name="保存修改").click()
     page_a.get_by_text(re.compile("^已保存：")).wait_for(timeout=30_000)
     page_b.get_by_role("button", name="保存修改").click()
     page_b.get_by_text(re.compile("在你打开后已被他人保存")).wait_for(timeout=30_000)  # told, nothing written
     idle(page_b)
-    copy_view, copy_edit = _save(page_b, "另存为副本")
+    copy_view, copy_edit = save(page_b, "另存为副本")
     assert copy_view != view and copy_edit
     for link, off in ((view, "rail"), (copy_view, "parks")):  # neither version lost
         context, page, frame, _ = _open(chromium, link)
@@ -210,14 +161,14 @@ def test_two_tabs_saving_the_same_map_conflict_and_the_second_saves_a_copy(chrom
 def test_a_three_step_story_is_saved_opened_elsewhere_and_presented_with_page_down(chromium, app):
     url, _ = app
     context, page, frame, errors = _open(chromium, url)
-    _open_save_panel(page)
-    _fill(page, "标题（中文）", "明日会议")
+    open_save_panel(page)
+    fill(page, "标题（中文）", "明日会议")
     for caption, query in (("第一步：全区", None), ("第二步：一核", "core"), ("第三步：铁路", "rail")):
         if query == "core":
-            _pick(page, "预设视图", "沿线与一核：核心区")
+            pick(page, "预设视图", "沿线与一核：核心区")
         elif query == "rail":
-            _switch(page, "铁路")
-        _fill(page, "本步说明（中文）", caption)
+            switch(page, "铁路")
+        fill(page, "本步说明（中文）", caption)
         page.get_by_role("button", name="把当前地图添加为一步").click()
         page.get_by_text(caption).first.wait_for()
         idle(page)

@@ -27,13 +27,18 @@ from tests.browser import (
     _free_port,
     access_log,
     after_failover,
+    fill,
     idle,
     map_frame,
+    open_save_panel,
     painted,
     replica_of,
+    save,
     sticky_cookie,
+    switch,
     wait_for,
 )
+from tests.postgres import postgres_server, psql
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +54,14 @@ def _nginx() -> str:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def postgres_url():
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, postgres_url):
+    """deploy/serve with 2 replicas sharing a PostgreSQL for saved maps."""
     _nginx()
     run_dir = tmp_path_factory.mktemp("serve")
     port = _free_port()
@@ -59,6 +71,7 @@ def served(tmp_path_factory):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "YQ_DATABASE_URL": postgres_url},
     )
     output: list[str] = []
     threading.Thread(target=lambda: output.extend(process.stdout or []), daemon=True).start()
@@ -100,6 +113,41 @@ def test_first_visits_spread_over_both_replicas_and_each_browser_sticks_to_one(s
             by_cookie[sticky].add(replica)
     assert all(len(replicas) == 1 for replicas in by_cookie.values()), by_cookie
     assert len(set().union(*by_cookie.values())) == 2  # an office behind one address still spreads
+
+
+def test_a_map_saved_on_one_replica_opens_on_the_other(served, chromium, postgres_url):
+    url, run_dir, _, output = served
+    assert any("saved maps: PostgreSQL database yuqian" in line for line in output), output
+    context, page, _ = _open(chromium, url)
+    saved_on = replica_of(url, run_dir, sticky_cookie(context))
+    switch(page, "铁路")
+    open_save_panel(page)
+    fill(page, "标题（中文）", "两个副本之间")
+    view, edit = save(page)
+    context.close()
+    token = edit.split("edit=", 1)[1]
+    assert psql(postgres_url, "SELECT title_zh FROM saved_maps") == "两个副本之间"
+    context, page, _ = _open(chromium, url, "?" + edit.split("?", 1)[1])  # the edit link, through nginx
+    context.close()
+
+    # a browser that nginx sends to the other replica
+    cookies = []
+    for _ in range(20):
+        with urllib.request.urlopen(url + "/") as reply:
+            cookies.append(re.search(r"yq_replica=(\w+)", reply.headers["Set-Cookie"]).group(1))
+    other = next(c for c in cookies if replica_of(url, run_dir, c) != saved_on)
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    context.add_cookies([{"name": "yq_replica", "value": other, "url": url}])
+    page = context.new_page()
+    page.goto(view)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 50, what="the map painted", timeout=60)
+    wait_for(page, lambda: "rail" not in (frame.evaluate(SHOWN_STATE)["visible"] or ["rail"]), what="the saved map")
+    open_save_panel(page)
+    assert page.get_by_text("正在查看已保存的“两个副本之间”", exact=False).count() == 1
+    assert replica_of(url, run_dir, other) != saved_on
+    assert all(token not in line for line in (run_dir / "access.log").read_text(encoding="utf-8").splitlines())
+    context.close()
 
 
 def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(served, chromium, tmp_path):
