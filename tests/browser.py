@@ -219,6 +219,7 @@ def sticky_cookie(context) -> str:
 def replica_of(url: str, run_dir: Path, sticky: str) -> str:
     """The replica nginx sends a browser to now (a websocket is logged only when it closes, so ask
     with its cookie and read where that request went)."""
+
     def tried() -> list[str]:
         return [replica for _path, replica, s in access_log(run_dir) if s == sticky]
 

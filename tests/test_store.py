@@ -330,3 +330,38 @@ def test_the_command_line_lists_exports_and_prints_saved_maps_and_stories(tmp_pa
     ):
         refused = geo_cli(*args, env=env)
         assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+
+
+def test_a_story_step_reopens_the_map_it_was_made_from(layerset):
+    from geo import state as ms
+    from geo.app import saving
+    from geo.data.basemaps import load_basemaps
+    from geo.spatial.camera import Camera
+
+    made = ms.initial(layerset)
+    made = ms.set_year(ms.select(made, layerset, ("scope_yanxian", "500110"), zoom_to=False), 2019)
+    made = ms.moved_by_user(ms.toggle(made, layerset, "parks", False), Camera(centre=(28.4, 106.9), zoom=9))
+    step = saving.step_of(made, Text("  第一步  ", "Step one"))
+    assert step.caption == Text("第一步", "Step one") and "present" not in step.query
+    (view,) = saving.story_views(Text("会议", ""), [step], layerset, load_basemaps())
+    assert view.id == "step-1" and view.caption.en == "Step one" and view.title.zh == "会议"
+    reopened = ms.open_view(ms.initial(layerset), layerset, view)
+    assert reopened.visible == made.visible and reopened.selection == made.selection and reopened.year == 2019
+    assert ms.where(reopened).centre_zoom() == ((28.4, 106.9), 9)
+
+
+def test_the_page_link_names_the_saved_map_and_never_its_token(layerset):
+    from geo import state as ms
+    from geo.app import saving
+
+    opened = saving.Opened("AbCdEfGhIjKlMnOp", "map", Text("t", ""), 3, token="secret-token")
+    query = saving.page_query(ms.initial(layerset), opened)
+    assert query["map"] == "AbCdEfGhIjKlMnOp" and "secret-token" not in repr(query) and "edit" not in query
+    view, edit = saving.links_for("http://host:8501/app?map=x&edit=old#frag", opened.id, opened.token)
+    assert view == "http://host:8501/app?map=AbCdEfGhIjKlMnOp"
+    assert edit == "http://host:8501/app?map=AbCdEfGhIjKlMnOp&edit=secret-token"
+    assert saving.link_params({"map": ["AbCdEfGhIjKlMnOp"], "edit": "t", "lang": "en"}) == (
+        "AbCdEfGhIjKlMnOp",
+        "t",
+        {"lang": "en"},
+    )

@@ -160,6 +160,7 @@ def _rc(family: str) -> dict[str, Any]:
         "svg.hashsalt": "yuqian",
         "hatch.linewidth": 0.6,
         "axes.unicode_minus": False,
+        "text.parse_math": False,  # text is literal: a "$" typed in a title or a name is a dollar sign
     }
 
 
@@ -355,9 +356,8 @@ def render(layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Form
 
 def render_pages(layerset: LayerSet, states: Sequence[MapState], views: Sequence[View], sheet: Sheet) -> bytes:
     """One PDF with a page per state (a story's steps, in order)."""
-    from matplotlib.backends.backend_pdf import PdfPages
-
     import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
 
     out = io.BytesIO()
     family, _ = cjk_font("".join(_typed(layerset, state, views, sheet) for state in states))
