@@ -158,8 +158,9 @@ def _open_saved(map_id: str, token: str | None, asked: dict[str, Any]) -> list[T
 def _take(saved: Any, token: str | None) -> None:
     """Keep an opened saved map in the session: its layers, steps, title, author and note."""
     record, ss = saved.record, st.session_state
-    ss.user_layers = saving.layers_of(saved)
-    ss.story_steps, ss.story_editing = list(record.steps), None
+    ss.user_layers = {**ss.get("user_layers", {}), **saving.layers_of(saved)}  # the reader's own stay
+    if record.steps:  # a story's steps replace the draft; a map leaves the draft as it is
+        ss.story_steps, ss.story_editing = list(record.steps), None
     ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
     ss.save_title_zh, ss.save_title_en, ss.save_author, ss.save_note = (
         record.title.zh,

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from sqlalchemy import Connection, LargeBinary, bindparam, delete, func, insert, select, type_coerce, update
 
@@ -318,9 +317,10 @@ class Store:
                 .where(f.c.map_id == map_id, f.c.layer_id == spec.layer_id)
                 .order_by(f.c.ordinal)
             ).all()
-            table = pd.DataFrame(rows, columns=["id", "name", "properties", "wkb"])
-            shapes = shapely.from_wkb([bytes(w) for w in table.pop("wkb")]) if len(table) else []
-            frame = gpd.GeoDataFrame(table, geometry=list(shapes) if len(table) == 0 else shapes, crs="EPSG:4326")
+            ids, names, props, wkb = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
+            shapes = shapely.from_wkb([bytes(w) for w in wkb]) if rows else []
+            table = {"id": ids, "name": names, "properties": props}  # by column: no pandas walk over Row objects
+            frame = gpd.GeoDataFrame(table, geometry=list(shapes), crs="EPSG:4326")
             found.append(SavedLayer(spec.layer_id, spec.file, spec.colour, spec.kind, frame))
         return found
 
