@@ -352,11 +352,10 @@ def _save_panel(lang: Lang) -> None:
             st.text_input(ui(key, lang), key=key, max_chars=200 if key != "save_author" else 100)
         st.text_area(ui("save_note", lang), key="save_note", max_chars=4000, height=68)
         editing = bool(opened and opened.editable and opened.kind == "map")
-        c1, c2 = st.columns(2)
-        c1.button(
+        st.button(
             ui("save_changes" if editing else "save_map", lang), key="save_map", on_click=_on_save, type="primary"
         )
-        c2.button(ui("save_copy", lang), key="save_copy", on_click=_on_save, kwargs={"copy": True}, disabled=not opened)
+        st.button(ui("save_copy", lang), key="save_copy", on_click=_on_save, kwargs={"copy": True}, disabled=not opened)
         _story_editor(lang)
         if ss.get("save_error"):
             st.error(md(ss.save_error.get(lang)))
@@ -385,9 +384,11 @@ def _story_editor(lang: Lang) -> None:
         st.caption(ui("story_empty", lang))
     for i, step in enumerate(steps):
         st.markdown(f"{i + 1}. {md(step.caption.get(lang) or ui('step_no_caption', lang))}")
-        cols = st.columns(5, gap="small")
-        for col, action in zip(cols, ("show", "edit", "up", "down", "delete"), strict=True):
-            col.button(ui(f"step_{action}", lang), key=f"step_{action}_{i}", on_click=_on_step, args=(action, i))
+        show, more = st.columns(2, gap="small")  # the sidebar is narrow: the other actions in a popover
+        show.button(ui("step_show", lang), key=f"step_show_{i}", on_click=_on_step, args=("show", i), width="stretch")
+        with more.popover(ui("step_more", lang), width="stretch"):
+            for action in ("edit", "up", "down", "delete"):
+                st.button(ui(f"step_{action}", lang), key=f"step_{action}_{i}", on_click=_on_step, args=(action, i))
     if steps:
         st.button(
             ui("save_story", lang).format(n=len(steps)), key="save_story", on_click=_on_save, kwargs={"story": True}

@@ -21,6 +21,7 @@ from tests.browser import (
     painted,
     pick,
     save,
+    sidebar,
     streamlit_process,
     switch,
     upload,
@@ -172,10 +173,15 @@ def test_a_three_step_story_is_saved_opened_elsewhere_and_presented_with_page_do
         page.get_by_role("button", name="把当前地图添加为一步").click()
         page.get_by_text(caption).first.wait_for()
         idle(page)
-    page.get_by_role("button", name="上移").nth(2).click()  # reorder: step 3 before step 2 …
+    page.get_by_role("button", name="更多").nth(2).click()  # reorder: step 3 before step 2 …
+    page.get_by_role("button", name="上移").click()
     idle(page)
-    page.get_by_role("button", name="下移").nth(1).click()  # … and back
+    order = lambda: [sidebar(page).inner_text().index(c) for c in ("第一步：全区", "第二步：一核", "第三步：铁路")]  # noqa: E731
+    assert order()[0] < order()[2] < order()[1]
+    page.get_by_role("button", name="更多").nth(1).click()  # … and back
+    page.get_by_role("button", name="下移").click()
     idle(page)
+    assert order()[0] < order()[1] < order()[2]
     steps = page.locator(".st-key-step_show_0, .st-key-step_show_1, .st-key-step_show_2")
     assert steps.count() == 3
     page.get_by_role("button", name="保存演示（3 步）").click()
