@@ -34,6 +34,7 @@ from geo.links import from_query
 from geo.printing.sheet import Sheet, render
 from geo.store.database import StoreError, database_url
 from geo.store.store import Store
+from geo.uploads import sketches as sk
 from geo.uploads.files import Limits
 from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
 from geo.web.export import export_html
@@ -90,6 +91,8 @@ def session_layers(year: object = ...) -> LayerSet:
     ls = shared().in_year(state().year if year is ... else year)  # type: ignore[arg-type]
     for spec, frame, _ in st.session_state.get("user_layers", {}).values():
         ls = with_layer(ls, spec, frame)
+    for spec, frame in sk.sketch_layers(st.session_state.get("sketches", ())):
+        ls = with_layer(ls, spec, frame)
     return ls
 
 
@@ -114,10 +117,11 @@ def views() -> tuple:
 
 
 def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
-    """Something made from this session's own layers, remade only when they change."""
-    cached = st.session_state.get(name)
-    if cached is None or cached[0] != ls.own_layers:
-        st.session_state[name] = cached = (ls.own_layers, make())
+    """Something made from this session's own layers, remade only when they change (a sketch
+    added to a sketch layer changes it too)."""
+    cached, key = st.session_state.get(name), (ls.own_layers, st.session_state.get("sketches", ()))
+    if cached is None or cached[0] != key:
+        st.session_state[name] = cached = (key, make())
     return cached[1]
 
 
@@ -159,6 +163,7 @@ def _take(saved: Any, token: str | None) -> None:
     """Keep an opened saved map in the session: its layers, steps, title, author and note."""
     record, ss = saved.record, st.session_state
     ss.user_layers = {**ss.get("user_layers", {}), **saving.layers_of(saved)}  # the reader's own stay
+    ss.sketches = saving.sketches_of(saved) or ss.get("sketches", ())
     if record.steps:  # a story's steps replace the draft; a map leaves the draft as it is
         ss.story_steps, ss.story_editing = list(record.steps), None
     ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
@@ -216,9 +221,8 @@ def _on_save(*, copy: bool = False, story: bool = False) -> None:
     title = Text(ss.get("save_title_zh") or "", ss.get("save_title_en") or "")
     steps = ss.get("story_steps", []) if story else ()
     own = {k: v for k, v in ss.get("user_layers", {}).items()}
-    record = saving.record_of(
-        state(), own, title=title, author=ss.get("save_author") or "", note=ss.get("save_note") or "", steps=steps
-    )
+    more = {"author": ss.get("save_author") or "", "note": ss.get("save_note") or "", "steps": steps}
+    record = saving.record_of(state(), own, title=title, sketches=ss.get("sketches", ()), **more)
     opened, ss.save_error = ss.get("opened"), None
     try:
         if opened and opened.editable and not copy and opened.kind == record.kind:
@@ -300,8 +304,37 @@ def _on_map_report(ls: LayerSet) -> None:
     it; where the reader panned or zoomed is kept, so links and exports show what they see."""
     ss, crs = st.session_state, shared().basemap(state().basemap).crs
     seen = {"seen_seq": ss.get("seen_seq"), "last_click": ss.get("last_click")}
-    new, ss.seen_seq, ss.last_click = picking.after_report(state(), ls, ss.get(MAP_KEY) or {}, crs, **seen)
+    returned = ss.get(MAP_KEY) or {}
+    new, ss.seen_seq, ss.last_click = picking.after_report(state(), ls, returned, crs, **seen)
     commit(new)
+    if ss.last_click != seen["last_click"] and (drawn := picking.reported_sketch(returned)):
+        _take_sketch(*drawn)
+
+
+def _take_sketch(report: Any, geometry: Any) -> None:
+    """A sketch drawn (or its vertices moved) on the map: kept in WGS-84 and selected; a refusal
+    or a repair is said under the map."""
+    ss, crs = st.session_state, "gcj02" if report.get("crs") == "gcj02" else "wgs84"
+    try:
+        ss.sketches, note = sk.read_report(report, geometry, crs, ss.get("sketches", ()))
+    except sk.SketchError as exc:
+        refused = ("sketch_refused", "zh"), ("sketch_refused", "en")
+        ss.sketch_notice = Text(f"{ui(*refused[0])}：{exc.text.zh}", f"{ui(*refused[1])}: {exc.text.en}")
+        return
+    ss.sketch_notice = note
+    changed = sk.find(ss.sketches, report["id"]) if report.get("op") == "move" else ss.sketches[-1]
+    commit(ms.select(state(), session_layers(), (changed.layer_id, changed.id), zoom_to=False))
+
+
+def _on_sketch_edit(sketch_id: str) -> None:
+    ss = st.session_state
+    values = (ss.get("sketch_title") or "", ss.get("sketch_note") or "", ss.get("sketch_colour") or "")
+    ss.sketches = sk.edited(ss.get("sketches", ()), sketch_id, *values)
+
+
+def _on_sketch_delete(sketch_id: str) -> None:
+    st.session_state.sketches = sk.removed(st.session_state.get("sketches", ()), sketch_id)
+    commit(ms.clear_selection(state()))
 
 
 # --- panels ------------------------------------------------------------------------------------
@@ -531,7 +564,34 @@ def _details(ls: LayerSet, lang: Lang) -> None:
     st.markdown(f"### {md(details.name)}")
     st.caption(f"{details.other_name} · {details.layer_title}")
     st.html(details_html(details, lang))
+    if state().selection[0] in sk.LAYER_IDS:
+        _sketch_editor(state().selection[1], lang)
     st.button(ui("clear_selection", lang), on_click=_do, args=(ms.clear_selection,))
+
+
+def _sketch_editor(sketch_id: str, lang: Lang) -> None:
+    """A selected sketch's title, note and colour, changed or deleted here."""
+    ss = st.session_state
+    try:
+        sketch = sk.find(ss.get("sketches", ()), sketch_id)
+    except sk.SketchError:
+        return
+    if ss.get("sketch_editing") != sketch_id:  # the form shows the sketch just selected
+        ss.sketch_editing, ss.sketch_title, ss.sketch_note, ss.sketch_colour = (
+            sketch_id,
+            sketch.title,
+            sketch.note,
+            sketch.colour,
+        )
+    with st.expander(ui("sketch_edit", lang)):
+        st.text_input(ui("sketch_title", lang), key="sketch_title", max_chars=sk.MAX_TITLE)
+        st.text_area(ui("sketch_note", lang), key="sketch_note", max_chars=sk.MAX_NOTE, height=68)
+        names = {c: t.get(lang) for c, t in sk.PALETTE.items()}
+        st.selectbox(ui("sketch_colour", lang), list(names), format_func=names.get, key="sketch_colour")
+        st.button(
+            ui("sketch_save", lang), key="sketch_save", on_click=_on_sketch_edit, args=(sketch_id,), type="primary"
+        )
+        st.button(ui("sketch_delete", lang), key="sketch_delete", on_click=_on_sketch_delete, args=(sketch_id,))
 
 
 def _live_map(ls: LayerSet) -> None:
@@ -626,6 +686,8 @@ def _data_panel(ls: LayerSet, lang: Lang) -> None:
 
 
 def _below_map(ls: LayerSet, lang: Lang) -> None:
+    if notice := st.session_state.get("sketch_notice"):
+        st.info(md(notice.get(lang)))
     _changes(ls, lang)
     with st.expander(ui("unknown_title", lang), expanded=False):
         st.markdown(md(ls.catalog.unknown_note.get(lang)))
@@ -649,8 +711,8 @@ def main() -> None:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     state()  # the first run of a session: the state the link asks for (or the defaults), with notices
-    ls = session_layers()
-    _on_map_report(ls)
+    _on_map_report(session_layers())
+    ls = session_layers()  # with what the report may have added (a sketch)
     opened = st.session_state.get("opened")
     st.session_state.update(
         panels.widget_values(state(), ls, st.context.url or "", opened.id if opened else None)

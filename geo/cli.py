@@ -118,6 +118,7 @@ def _saved(map_id: str, layerset: LayerSet, views: tuple[View, ...], basemaps: A
     from geo.store.database import StoreError, database_url
     from geo.store.store import NotFound, Store
     from geo.uploads.layer import with_layer
+    from geo.uploads.sketches import sketch_layers
 
     store = Store(database_url(os.environ))
     try:
@@ -128,6 +129,8 @@ def _saved(map_id: str, layerset: LayerSet, views: tuple[View, ...], basemaps: A
     except StoreError as exc:
         raise _Usage(f"--map {map_id}: {exc.text.en}") from None
     for spec, frame, _ in saving.layers_of(saved).values():
+        layerset = with_layer(layerset, spec, frame)
+    for spec, frame in sketch_layers(saving.sketches_of(saved)):
         layerset = with_layer(layerset, spec, frame)
     if saved.record.steps:
         views = saving.story_views(saved.record.title, saved.record.steps, layerset, basemaps)

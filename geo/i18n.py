@@ -249,6 +249,38 @@ UI: dict[str, Text] = {
     "open_saved": Text("打开", "Open"),
     "builtin_story": Text("内置演示（{n} 步）", "Built-in story ({n} steps)"),
     "stored_in": Text("数据保存在：{where}", "Stored in: {where}"),
+    # the sketch tool on the map (geo/static/sketch.js)
+    "sketch": Text("标注", "Sketch"),
+    "sketch_point": Text("点", "Point"),
+    "sketch_line": Text("线", "Line"),
+    "sketch_area": Text("面", "Area"),
+    "sketch_title": Text("标题", "Title"),
+    "sketch_note": Text("说明", "Note"),
+    "sketch_hint": Text(
+        "点击地图加点；双击或回车完成；退格删点；Esc 取消。键盘：方向键移动地图，V 在中心十字处加点。",
+        "Click the map to add points; double-click or Enter finishes; Backspace removes one; Esc cancels. "
+        "Keyboard: arrow keys move the map, V adds a point at the centre cross.",
+    ),
+    "sketch_finish": Text("完成", "Finish"),
+    "sketch_undo": Text("删除上一点", "Undo point"),
+    "sketch_cancel": Text("关闭", "Close"),
+    "sketch_add_centre": Text("在中心加点", "Add at centre"),
+    "sketch_too_few": Text(
+        "点数不够：点要 1 个，线要 2 个，面要 3 个。", "Not enough points: 1 for a point, 2 for a line, 3 for an area."
+    ),
+    "sketch_added": Text("已添加标注“{title}”", "Sketch “{title}” added"),
+    "sketch_vertex": Text("已加第 {n} 个点", "Point {n} added"),
+    "sketch_move": Text("移动顶点", "Move vertices"),
+    "sketch_move_done": Text("完成移动", "Done moving"),
+    "sketch_drag": Text("拖动此顶点", "Drag this vertex"),
+    "sketch_drag_hint": Text("拖动顶点，然后点“完成移动”。", "Drag the vertices, then press “Done moving”."),
+    "sketch_moved": Text("已移动标注的顶点", "The sketch's vertices were moved"),
+    "sketch_colours": Text("橙|天蓝|蓝绿|蓝|朱红|紫红", "orange|sky blue|bluish green|blue|vermilion|reddish purple"),
+    "sketch_edit": Text("编辑标注", "Edit the sketch"),
+    "sketch_colour": Text("颜色", "Colour"),
+    "sketch_save": Text("保存标注", "Save the sketch"),
+    "sketch_delete": Text("删除标注", "Delete the sketch"),
+    "sketch_refused": Text("标注未添加", "The sketch was not added"),
 }
 
 

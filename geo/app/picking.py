@@ -45,6 +45,17 @@ def reported_divider(returned: Mapping[str, Any]) -> float | None:
     return float(value)
 
 
+def reported_sketch(returned: Mapping[str, Any]) -> tuple[Mapping[str, Any], Any] | None:
+    """What the sketch tool reported (``geo/static/sketch.js``: a click on no feature whose
+    properties hold ``sketch``): the report and its GeoJSON geometry, in the drawing CRS."""
+    drawing = returned.get("last_active_drawing")
+    props = drawing.get("properties") if isinstance(drawing, Mapping) else None
+    sketch = props.get("sketch") if isinstance(props, Mapping) else None
+    if not isinstance(sketch, Mapping) or not isinstance(drawing, Mapping):
+        return None
+    return sketch, drawing.get("geometry")
+
+
 def reported_camera(returned: Mapping[str, Any], crs: Crs) -> Camera | None:
     """Where the map is now (WGS-84), from streamlit-folium's ``center`` and ``zoom``."""
     centre, zoom = returned.get("center"), returned.get("zoom")
@@ -91,4 +102,4 @@ def after_report(
     return state, state.camera_seq, click
 
 
-__all__ = ["after_report", "reported_camera", "reported_divider", "reported_feature"]
+__all__ = ["after_report", "reported_camera", "reported_divider", "reported_feature", "reported_sketch"]

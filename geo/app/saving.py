@@ -19,6 +19,7 @@ from geo.i18n import Lang, Text
 from geo.links import from_query, to_query
 from geo.store.records import Record, Saved, SavedLayer, Step, valid_id
 from geo.store.store import NotFound
+from geo.uploads import sketches as sk
 from geo.uploads.layer import LoadReport, restored_layer
 
 # What a session keeps of each user layer: its spec, its features and what reading it noted.
@@ -51,14 +52,16 @@ def saved_query(state: ms.MapState) -> dict[str, str]:
     return query
 
 
-def saved_layers(user_layers: UserLayers, visible: Sequence[str] | None = None) -> tuple[SavedLayer, ...]:
-    """The session's own layers as they are saved (all of them, shown or not)."""
+def saved_layers(user_layers: UserLayers, sketches: Sequence[sk.Sketch] = ()) -> tuple[SavedLayer, ...]:
+    """The session's own layers as they are saved (all of them, shown or not), and its sketches
+    (a layer per geometry family, each feature with its colour)."""
     kept = []
     for layer_id, (spec, frame, _) in user_layers.items():
-        if visible is not None and layer_id not in visible:
-            continue
         columns = frame[["id", "name", "properties", frame.geometry.name]]
         kept.append(SavedLayer(layer_id, spec.file, spec.style.color, spec.geometry, columns))
+    for spec, frame in sk.sketch_layers(sketches):
+        columns = frame[["id", "name", "properties", "colour", frame.geometry.name]]
+        kept.append(SavedLayer(spec.id, "", sk.DEFAULT_COLOUR, spec.geometry, columns))
     return tuple(kept)
 
 
@@ -70,6 +73,7 @@ def record_of(
     author: str = "",
     note: str = "",
     steps: Sequence[Step] = (),
+    sketches: Sequence[sk.Sketch] = (),
 ) -> Record:
     """What saving the map (or, with `steps`, the story) writes."""
     return Record(
@@ -77,7 +81,7 @@ def record_of(
         query=saved_query(state),
         author=author.strip(),
         note=note.strip(),
-        layers=saved_layers(user_layers),
+        layers=saved_layers(user_layers, sketches),
         steps=tuple(steps),
     )
 
@@ -87,10 +91,19 @@ def step_of(state: ms.MapState, caption: Text) -> Step:
     return Step(saved_query(state), Text(caption.zh.strip(), caption.en.strip()))
 
 
+def sketches_of(saved: Saved) -> tuple[sk.Sketch, ...]:
+    """The saved map's sketches."""
+    kinds = {layer_id: kind for kind, (layer_id, _) in sk.LAYERS.items()}
+    found = [s for layer in saved.record.layers for s in sk.from_frame(kinds.get(layer.layer_id, ""), layer.frame)]
+    return tuple(found)
+
+
 def layers_of(saved: Saved) -> dict[str, tuple[LayerSpec, gpd.GeoDataFrame, LoadReport]]:
-    """The saved map's user layers, as the session keeps uploads."""
+    """The saved map's user layers, as the session keeps uploads (its sketches: :func:`sketches_of`)."""
     out = {}
     for layer in saved.record.layers:
+        if layer.layer_id in sk.LAYER_IDS:
+            continue
         spec, frame = restored_layer(layer.layer_id, layer.file, layer.colour, layer.kind, layer.frame)
         note = Text("随已保存的地图打开", "opened with a saved map")
         out[spec.id] = (spec, frame, LoadReport(len(frame), "EPSG:4326", notes=[note]))
@@ -181,6 +194,7 @@ __all__ = [
     "record_of",
     "saved_layers",
     "saved_query",
+    "sketches_of",
     "step_of",
     "story_views",
 ]

@@ -120,7 +120,8 @@
       });
       return box;
     };
-    control.addTo(map);
+    if (yq.featuresControl) { yq.featuresControl.remove(); }  // the map's layers changed: one list, not two
+    yq.featuresControl = control.addTo(map);
     map.on("layeradd layerremove", yq.rebuildFeatureList);
     return control;
   }
@@ -166,12 +167,15 @@
     yq.priorities = priorities;
     var container = map.getContainer();
     container.setAttribute("role", "main");
-    var desc = L.DomUtil.create("p", "yq-visually-hidden", container);
+    // again when the reader's own layers change the map's layers: the same description and status
+    var desc = document.getElementById("yq-map-description") || L.DomUtil.create("p", "yq-visually-hidden", container);
     desc.id = "yq-map-description";
     container.setAttribute("aria-describedby", desc.id);
-    live = L.DomUtil.create("div", "yq-visually-hidden", container);
-    live.setAttribute("aria-live", "polite");
-    live.setAttribute("role", "status");
+    if (!live) {
+      live = L.DomUtil.create("div", "yq-visually-hidden", container);
+      live.setAttribute("aria-live", "polite");
+      live.setAttribute("role", "status");
+    }
     var viewport = document.querySelector('meta[name="viewport"]');
     if (viewport) { viewport.setAttribute("content", "width=device-width, initial-scale=1"); }
     listControl(map);

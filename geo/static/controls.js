@@ -72,6 +72,8 @@
     return Math.abs(area * R * R / 2);
   }
 
+  yq.sphereArea = ringArea;  // the sketch tool measures areas the same way
+
   function fmtKm(m) { return m >= 10000 ? (m / 1000).toFixed(1) + " km" : (m / 1000).toFixed(2) + " km"; }
   function fmtKm2(m2) { return (m2 / 1e6).toFixed(m2 >= 1e8 ? 0 : 2) + " km\u00B2"; }
 

@@ -56,6 +56,7 @@ features = Table(
     Column("name", Text, nullable=False),
     Column("properties", Text, nullable=False),
     Column("geom", GEOMETRY, nullable=False),
+    Column("colour", String(16), nullable=True),  # a sketch's own colour (revision 0003)
 )
 
 steps = Table(

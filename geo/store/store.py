@@ -248,7 +248,7 @@ class Store:
     def _feature_insert(self) -> Any:
         wkb = bindparam("wkb", type_=LargeBinary)
         geom = func.ST_GeomFromWKB(wkb, schema.SRID) if self._postgres else wkb
-        columns = ("map_id", "layer_id", "ordinal", "feature_id", "name", "properties")
+        columns = ("map_id", "layer_id", "ordinal", "feature_id", "name", "properties", "colour")
         return insert(schema.features).values(**{c: bindparam(c) for c in columns}, geom=geom)
 
     @staticmethod
@@ -256,6 +256,7 @@ class Store:
         frame = layer.frame
         wkb = shapely.to_wkb(frame.geometry.values, output_dimension=2)
         ids, names, props = (frame[c].astype(str).tolist() for c in ("id", "name", "properties"))
+        colours = frame["colour"].tolist() if "colour" in frame else [None] * len(frame)
         return [
             {
                 "map_id": map_id,
@@ -264,6 +265,7 @@ class Store:
                 "feature_id": ids[i],
                 "name": names[i],
                 "properties": props[i],
+                "colour": colours[i],
                 "wkb": wkb[i],
             }
             for i in range(len(frame))
@@ -313,13 +315,16 @@ class Store:
         )
         for spec in specs.all():
             rows = conn.execute(
-                select(f.c.feature_id, f.c.name, f.c.properties, geom.label("wkb"))
+                select(f.c.feature_id, f.c.name, f.c.properties, f.c.colour, geom.label("wkb"))
                 .where(f.c.map_id == map_id, f.c.layer_id == spec.layer_id)
                 .order_by(f.c.ordinal)
             ).all()
-            ids, names, props, wkb = (list(column) for column in zip(*rows, strict=True)) if rows else ([], [], [], [])
+            columns = zip(*rows, strict=True) if rows else ([], [], [], [], [])
+            ids, names, props, colours, wkb = (list(column) for column in columns)
             shapes = shapely.from_wkb([bytes(w) for w in wkb]) if rows else []
             table = {"id": ids, "name": names, "properties": props}  # by column: no pandas walk over Row objects
+            if any(colours):
+                table["colour"] = colours
             frame = gpd.GeoDataFrame(table, geometry=list(shapes), crs="EPSG:4326")
             found.append(SavedLayer(spec.layer_id, spec.file, spec.colour, spec.kind, frame))
         return found

@@ -389,6 +389,7 @@ def with_layer(layerset: LayerSet, spec: LayerSpec, frame: gpd.GeoDataFrame) -> 
     layers = (*(s for s in catalog.layers if s.id != spec.id), spec)
     fields = dict(catalog.fields)
     fields.setdefault("properties", Text("属性", "Properties"))
+    fields.setdefault("note", Text("说明", "Note"))  # a sketch's (geo.uploads.sketches)
     groups = catalog.groups
     if spec.group not in dict(groups):
         groups = (*groups, (USER_GROUP, Text("我的图层", "My layers")))

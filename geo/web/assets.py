@@ -30,6 +30,7 @@ MAP_SCRIPTS = (
     "apply.js",
     "page.js",
     "controls.js",
+    "sketch.js",
     "a11y.js",
 )
 

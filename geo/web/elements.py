@@ -134,9 +134,21 @@ class Controls(MapScript):
     def __init__(self) -> None:
         super().__init__()
         self._name = "YqControls"
-        keys = ("fullscreen", "measure", "distance", "area", "measure_hint", "zoom_in", "zoom_out")
-        names = ("fullscreen", "measure", "distance", "area", "hint", "zoomIn", "zoomOut")
+        keys = ("fullscreen", "measure", "distance", "area", "measure_hint", "zoom_in", "zoom_out", *SKETCH_TEXTS)
+        names = ("fullscreen", "measure", "distance", "area", "hint", "zoomIn", "zoomOut", *SKETCH_TEXTS.values())
         self.texts = script_json({lang: {n: ui(k, lang) for n, k in zip(names, keys, strict=True)} for lang in LANGS})
+
+
+# the sketch tool's texts (geo/static/sketch.js): interface key → the name the script uses
+SKETCH_TEXTS = {
+    k: "sketch" + "".join(w.title() for w in k.split("_")[1:])
+    for k in (
+        "sketch", "sketch_point", "sketch_line", "sketch_area", "sketch_title", "sketch_note", "sketch_hint",
+        "sketch_finish", "sketch_undo", "sketch_cancel", "sketch_add_centre", "sketch_too_few", "sketch_added",
+        "sketch_vertex", "sketch_move", "sketch_move_done", "sketch_drag", "sketch_drag_hint", "sketch_moved",
+        "sketch_colours",
+    )
+}  # fmt: skip
 
 
 class Accessibility(MapScript):
