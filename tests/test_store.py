@@ -122,6 +122,14 @@ def test_two_tabs_saving_the_same_map_lose_neither_version(store):
     assert store.open(copy.id).record.title.zh == "乙的修改"
 
 
+def test_ids_are_never_read_as_options():
+    from geo.store.records import valid_id
+    from geo.store.store import new_id
+
+    ids = [new_id() for _ in range(2000)]
+    assert all(valid_id(i) and i[0].isalnum() for i in ids) and len(set(ids)) == len(ids)
+
+
 def test_tokens_are_never_stored_only_their_hash(tmp_path):
     store = Store(database_url({"YQ_DATA_DIR": str(tmp_path)}))
     saved, token = store.create(_record())

@@ -16,7 +16,7 @@ from geo.links import KNOWN
 from geo.store.database import StoreError
 from geo.uploads.files import Limits
 
-# An id is 16 URL-safe characters from secrets.token_urlsafe(12): 96 random bits, unguessable.
+# An id is 16 URL-safe characters (geo.store.store.new_id: about 95 random bits), unguessable.
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16}")
 MAX_TITLE, MAX_AUTHOR, MAX_NOTE, MAX_CAPTION = 200, 100, 4000, 1000
 MAX_STEPS = 100

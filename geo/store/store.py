@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import string
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -44,6 +45,12 @@ _NOT_FOUND = Text(
     "找不到这张已保存的地图（链接有误或已删除）；显示默认地图。",
     "No saved map has this link (mistyped or deleted); showing the default map.",
 )
+
+
+def new_id() -> str:
+    """A saved map's id: 16 URL-safe characters (about 95 random bits), the first a letter or digit,
+    so that an id is never read as an option on the command line (``--map -x…``)."""
+    return secrets.choice(string.ascii_letters + string.digits) + secrets.token_urlsafe(12)[1:]
 
 
 def new_token() -> str:
@@ -109,7 +116,7 @@ class Store:
             self._ready(writing=True)
             with self._writing() as conn, conn.begin():
                 for _ in range(5):  # an id already taken (2^-96 odds) is drawn again
-                    map_id = secrets.token_urlsafe(12)
+                    map_id = new_id()
                     if conn.execute(select(schema.maps.c.id).where(schema.maps.c.id == map_id)).first() is None:
                         break
                 values = self._row(record) | {
@@ -356,4 +363,4 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-__all__ = ["LIST_LIMIT", "Conflict", "Damaged", "NotAllowed", "NotFound", "Store", "new_token", "token_hash"]
+__all__ = ["LIST_LIMIT", "Conflict", "Damaged", "NotAllowed", "NotFound", "Store", "new_id", "new_token", "token_hash"]

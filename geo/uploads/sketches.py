@@ -184,12 +184,19 @@ def removed(sketches: Sequence[Sketch], sketch_id: str) -> tuple[Sketch, ...]:
     return tuple(s for s in sketches if s.id != sketch_id)
 
 
-def _spec(kind: Family) -> LayerSpec:
+def _spec(kind: Family, colours: Iterable[str]) -> LayerSpec:
+    """The layer of one family's sketches: a legend row per colour used, named with the layer."""
     layer_id, title = LAYERS[kind]
     base = PathStyle(color=DEFAULT_COLOUR, fill_color=DEFAULT_COLOUR, fill_opacity=0.25, weight=3, radius=8)
+    used = set(colours)
     categories = tuple(
-        Category(value=colour, style=dataclasses.replace(base, color=colour, fill_color=colour), label=name)
+        Category(
+            value=colour,
+            style=dataclasses.replace(base, color=colour, fill_color=colour),
+            label=Text(f"{title.zh}（{name.zh}）", f"{title.en} ({name.en})"),
+        )
         for colour, name in PALETTE.items()
+        if colour in used
     )
     return LayerSpec(
         id=layer_id,
@@ -212,7 +219,7 @@ def _spec(kind: Family) -> LayerSpec:
         popup=("name", "note"),
         source=Text("用户在地图上绘制", "drawn by the user on the map"),
         licence="As drawn by the user.",
-        label_rank=11,
+        label_rank=0,  # the reader's own marks are named first
     )
 
 
@@ -238,7 +245,7 @@ def sketch_layers(sketches: Sequence[Sketch]) -> list[tuple[LayerSpec, gpd.GeoDa
             geometry=[s.geometry for s in mine],
             crs="EPSG:4326",
         )
-        out.append((_spec(kind), frame))
+        out.append((_spec(kind, frame["colour"]), frame))
     return out
 
 
