@@ -169,3 +169,43 @@ def test_a_point_drawn_with_the_keyboard_on_gaode_tiles_is_stored_in_wgs84(chrom
     assert metres < 1.0, metres  # WGS-84, where the park is; not its GCJ-02 place (hundreds of metres off)
     assert errors == []
     context.close()
+
+
+def test_a_sketch_s_vertices_are_moved_by_dragging(chromium, app):
+    url, data = app
+    context, page, frame, errors = _open(chromium, url)
+    frame.evaluate("yq.map.setView([28.5, 106.9], 9, {animate: false})")
+    frame.locator(".yq-sketch .yq-button").click()
+    frame.locator('.yq-sketch-kind[data-kind="line"]').click()
+    for lat, lon in ((28.4, 106.7), (28.6, 107.1)):
+        page.mouse.click(*_page_point(page, frame, lat, lon))
+        page.wait_for_timeout(120)
+    frame.locator(".yq-sketch-title").fill("Alternative alignment")
+    page.keyboard.press("Enter")  # in the title: Enter finishes
+    sidebar(page).get_by_text("我的标注：线").wait_for(timeout=30_000)
+    idle(page)
+    move = frame.locator(".yq-sketch-move")
+    wait_for(page, lambda: move.is_visible(), what="'move vertices' for the selected sketch")
+    move.click()
+    handles = frame.locator(".yq-sketch-vertex")
+    assert handles.count() == 2
+    start = _page_point(page, frame, 28.6, 107.1)
+    end = _page_point(page, frame, 28.3, 107.3)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, steps=5)
+    page.mouse.move(*end, steps=5)
+    page.mouse.up()
+    move.click()  # "done moving": the new vertices go to the dashboard
+    idle(page)
+    open_save_panel(page)
+    page.get_by_label("标题（中文）", exact=True).fill("移动过的线")
+    page.get_by_label("标题（中文）", exact=True).press("Tab")
+    idle(page)
+    view, _ = save(page)
+    _, (sketch,) = _saved_sketches(data, view)
+    (lon0, lat0), (lon1, lat1) = sketch.geometry.coords
+    assert (lat0, lon0) == pytest.approx((28.4, 106.7), abs=0.01)  # the first vertex stayed
+    assert (lat1, lon1) == pytest.approx((28.3, 107.3), abs=0.01)  # the second is where it was dropped
+    assert errors == []
+    context.close()
