@@ -85,6 +85,7 @@ def test_an_area_drawn_by_clicks_is_measured_kept_as_text_saved_exported_and_pri
         " out.push([l.getLatLng().lat, l.getLatLng().lng]); }); return out; }"
     )
     assert len(clicked) == 4
+    assert frame.evaluate(SHOWN_STATE)["selection"] is None  # the clicks drew; they selected nothing under them
     lats, lons = [c[0] for c in clicked], [c[1] for c in clicked]
     expected = abs(GEOD.polygon_area_perimeter(lons, lats)[0])
     shown = float(frame.locator(".yq-sketch-live").get_attribute("data-area-m2"))

@@ -99,6 +99,7 @@
     function stop() {
       active = false;
       yq.measuring = false;
+      L.DomUtil.removeClass(map.getContainer(), "yq-drawing");
       points = [];
       if (line) { map.removeLayer(line); line = null; }
       if (poly) { map.removeLayer(poly); poly = null; }
@@ -111,6 +112,7 @@
     function start() {
       active = true;
       yq.measuring = true;
+      L.DomUtil.addClass(map.getContainer(), "yq-drawing");  // clicks go through the features (yq.css)
       map.closePopup();
       box.style.display = "block";
       box.textContent = text("hint");

@@ -123,6 +123,7 @@
     function start() {
       active = true;
       yq.measuring = true;  // clicks draw, they do not pick features
+      L.DomUtil.addClass(map.getContainer(), "yq-drawing");  // … nor reach them (yq.css)
       map.closePopup();
       panel.style.display = "block";
       cross.style.display = "block";
@@ -139,6 +140,7 @@
       endMove(false);
       active = false;
       yq.measuring = false;
+      L.DomUtil.removeClass(map.getContainer(), "yq-drawing");
       clear();
       panel.style.display = "none";
       cross.style.display = "none";
