@@ -197,3 +197,17 @@ def test_cli_source_crs_converts_gcj02_input(tmp_path):
     result = _cli("export", str(out), "--layers", "rail", "--extra-layer", str(path), "--source-crs", "gcj02")
     assert result.returncode == 0, result.stderr
     assert "converted from GCJ-02" in result.stderr
+
+
+def test_a_one_year_export_holds_nothing_known_after_that_year(layerset):
+    from geo import state as ms
+
+    state = ms.set_year(MapState(visible=("rail", "parks", "poles")), 2019)
+    html = export_html(layerset, state, when=dt.date(2026, 12, 6))
+    (yuxiang,) = [f for f in exported_layers(html)["rail"]["features"] if f["properties"]["id"] == "yuxiang"]
+    said = json.dumps(yuxiang, ensure_ascii=False)
+    assert "在建" in said  # under construction in 2019 …
+    assert "已通车" not in said and "2025-06-27" not in said  # … and nothing of its 2025 opening, in any text
+    compared = export_html(layerset, ms.set_compare(ms.set_year(state, None), 2019))
+    (both,) = [f for f in exported_layers(compared)["rail"]["features"] if f["properties"]["id"] == "yuxiang"]
+    assert "已通车" in json.dumps(both, ensure_ascii=False)  # comparing 2019 with today carries both years

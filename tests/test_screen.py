@@ -286,3 +286,29 @@ def test_unreachable_tiles_are_said_on_the_map(chromium, url):
     assert "底图瓦片无法加载" in note
     assert page.get_by_role("combobox", name="底图").input_value() == "OpenStreetMap"  # the selector shows it
     page.close()
+
+
+@pytest.mark.parametrize(("size", "closed"), [((640, 420), True), ((1920, 1080), False)])
+def test_the_legend_starts_closed_when_open_it_would_cover_a_fifth_of_the_map(chromium, tmp_path, size, closed):
+    from tests.browser import offline_page
+    from tests.helpers import geo_cli
+
+    out = tmp_path / "map.html"
+    assert geo_cli("export", str(out)).returncode == 0
+    page, _ = offline_page(chromium, out, size)
+    page.wait_for_function("() => document.querySelector('.yq-legend .yq-legend-list li')")
+    page.wait_for_timeout(300)
+    legend = page.locator(".yq-legend")
+    assert ("yq-legend-closed" in (legend.get_attribute("class") or "")) is closed
+    area = size[0] * size[1]
+    if closed:  # the reader opens it: it stays open, large as it is
+        page.locator(".yq-legend-toggle").click()
+        box = legend.bounding_box()
+        assert box["width"] * box["height"] > 0.2 * area
+        page.evaluate("yq.emit('legend')")
+        page.wait_for_timeout(200)
+        assert "yq-legend-closed" not in (legend.get_attribute("class") or "")
+    else:
+        box = legend.bounding_box()
+        assert box["width"] * box["height"] <= 0.2 * area
+    page.close()

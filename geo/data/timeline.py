@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Literal, TypeGuard
 
@@ -131,13 +132,41 @@ def props_at(props: Mapping[str, Any], year: Year | None, today: dt.date | None 
     return out
 
 
+_PLAIN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+
+
+def _entries_until(text: str, when: str, separator: str) -> str:
+    """The entries of a dated list ("date:value;…" or "date text；…") on or before `when`."""
+    kept = [e for e in text.split(separator) if e.strip() and e.strip()[:10].split(":")[0].split(" ")[0] <= when]
+    return separator.join(kept)
+
+
+def known_then(props: Mapping[str, Any], when: dt.date) -> dict[str, Any]:
+    """A feature's properties with nothing from after `when`: histories (``X_dates`` and their
+    ``X_history_zh/en`` texts) end there, and a plain date later than it (an opening) is left out."""
+    out, iso = dict(props), when.isoformat()
+    for column, value in props.items():
+        if not isinstance(value, str):
+            continue
+        if column.endswith(DATES):
+            out[column] = _entries_until(value, iso, ";")
+        elif "_history_" in column:
+            out[column] = _entries_until(value, iso, "；" if column.endswith("_zh") else "; ")
+        elif _PLAIN_DATE.fullmatch(value) and value > iso:
+            out[column] = None
+    return out
+
+
 def is_temporal(columns: Iterable[str]) -> bool:
     """Whether features with these properties can change with the year."""
     return any(c == "valid" or c.endswith(DATES) for c in columns)
 
 
-def in_year(layerset: LayerSet, year: Year | None, today: dt.date | None = None) -> LayerSet:
-    """The layers as they were in `year`: features that existed then, their properties then."""
+def in_year(
+    layerset: LayerSet, year: Year | None, today: dt.date | None = None, *, only_then: bool = False
+) -> LayerSet:
+    """The layers as they were in `year`: features that existed then, their properties then.
+    With `only_then` (a file of that year alone) nothing from after it either (:func:`known_then`)."""
     frames = {}
     for layer_id, frame in layerset.frames.items():
         if not is_temporal(frame.columns):
@@ -145,8 +174,11 @@ def in_year(layerset: LayerSet, year: Year | None, today: dt.date | None = None)
             continue
         records = frame.drop(columns="geometry").to_dict("records")
         at = [props_at(r, year, today) for r in records]
+        if only_then:
+            at = [None if a is None else known_then(a, as_of(year, today)) for a in at]
         kept = frame[[a is not None for a in at]].copy()
-        for column in dated_columns(frame.columns):
+        changed = [c for c in frame.columns if c != "geometry"] if only_then else dated_columns(frame.columns)
+        for column in changed:
             kept[column] = [a[column] for a in at if a is not None]
         frames[layer_id] = kept
     return dataclasses.replace(layerset, frames=frames)
@@ -187,6 +219,7 @@ __all__ = [
     "dated_columns",
     "in_year",
     "is_temporal",
+    "known_then",
     "parse_year",
     "projects_open",
     "props_at",

@@ -29,14 +29,26 @@
       return div;
     };
     control.addTo(map);
-    // closed by default on a small map (a phone); the reader's choice is kept for this tab
+    // Until the reader opens or closes it (their choice is kept for this tab), the legend is closed
+    // while browsing whenever open it would cover more than a fifth of the map (a phone, a small
+    // window, many layers); presenting, it stays open for the room.
     var stored = null;
     try { stored = window.sessionStorage.getItem("yqLegendClosed"); } catch (e) { stored = null; }
-    yq.legendClosed = stored === null ? map.getSize().x < 600 : stored === "1";
+    var auto = stored === null, presenting = false;
+    yq.legendClosed = auto ? map.getSize().x < 600 : stored === "1";
     function setClosed(closed) {
+      auto = false;
       yq.legendClosed = closed;
       try { window.sessionStorage.setItem("yqLegendClosed", closed ? "1" : "0"); } catch (e) { /* private mode */ }
       render();
+    }
+    yq.on("present", function (_map, state) {
+      if (map.yqLegend !== control) { return; }  // a legend made again since (the reader's own layers)
+      if (presenting !== !!(state && state.present)) { presenting = !presenting; render(); }  // now: the camera fitted next keeps room for it
+    });
+    function tooBig() {  // the open legend's share of the map
+      var size = map.getSize(), box = div.getBoundingClientRect();
+      return size.x < 600 || box.width * box.height > 0.2 * size.x * size.y;
     }
     // a tooltip or popup reads above the legend: the legend fades while one overlaps it
     function fade(e) {
@@ -64,6 +76,7 @@
       });
       div.setAttribute("data-layers", shown.join(","));
       div.setAttribute("aria-label", config.titleText || "");
+      if (auto) { yq.legendClosed = false; }  // drawn open, measured, closed before it is painted
       L.DomUtil[yq.legendClosed ? "addClass" : "removeClass"](div, "yq-legend-closed");
       div.innerHTML =
         '<button type="button" class="yq-legend-toggle yq-legend-title" aria-expanded="' + !yq.legendClosed + '">' +
@@ -74,7 +87,14 @@
         (low ? config.lowHtml : "") + "</ul>" +
         '<div class="yq-legend-footer">' + config.footerHtml +
         (config.crsHtml ? "<br>" + config.crsHtml[yq.crs || config.crs || "wgs84"] : "") + "</div></div>";
+      if (auto && !presenting && tooBig()) { yq.legendClosed = true; redrawToggle(); }
       restack(map);
+    }
+    function redrawToggle() {
+      L.DomUtil.addClass(div, "yq-legend-closed");
+      var toggle = div.querySelector(".yq-legend-toggle");
+      toggle.setAttribute("aria-expanded", "false");
+      toggle.lastChild.textContent = " ▸";
     }
     function update() {
       if (pending) { return; }

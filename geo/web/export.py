@@ -136,7 +136,8 @@ def export_html(
     are the only requests. A basemap key is written only when the caller passes it.
     """
     when = when or dt.date.today()
-    then = in_year(layerset, state.year)  # only what existed in the state's year, as it was then
+    # only what existed in the state's year, as it was then, and (one year) nothing known after it
+    then = in_year(layerset, state.year, only_then=state.compare is None)
     opened, total = projects_open(then)
     year = f"{year_text(state.year, state.lang)} · {ui('projects_open_short', state.lang)} {opened} / {total}"
     changes: list[str] = []
