@@ -8,6 +8,7 @@ remain, in either language, in presentation mode, with a feature selected, or in
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -150,4 +151,41 @@ def test_the_layout_holds_at_200_percent_zoom(chromium, url):
     assert box["width"] >= 480 and box["height"] >= 300  # the map is still a usable size
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth + 1")  # no sideways scrolling
     assert frame.evaluate("document.querySelector('meta[name=viewport]').content").find("user-scalable=no") < 0
+    page.close()
+
+
+def test_the_map_is_three_key_presses_from_a_fresh_page_and_one_from_the_sidebar(chromium, url):
+    page, frame = _open(chromium, url)
+    page.keyboard.press("Tab")
+    first = page.evaluate("[document.activeElement.textContent, document.activeElement.getBoundingClientRect().width]")
+    assert first[0] == "跳到地图" and first[1] > 0  # the first stop, visible while it has the focus
+    page.keyboard.press("Enter")
+    wait_for(page, lambda: "yq-features" in _focused_in_map(frame), what="the features list", timeout=10)
+    # from any sidebar control: Alt+M, or Shift+Tab from the first control to "回到地图"
+    page.get_by_role("radio", name="English").focus()
+    page.keyboard.press("Alt+KeyM")
+    wait_for(page, lambda: "yq-features" in _focused_in_map(frame), what="Alt+M to the map", timeout=10)
+    page.get_by_role("radio", name="中文").focus()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.textContent") == "回到地图"
+    page.keyboard.press("Enter")
+    wait_for(page, lambda: "yq-features" in _focused_in_map(frame), what="back to the map", timeout=10)
+    page.close()
+
+
+# Words that may stay in Latin letters on the Chinese page: the other language's own name, and
+# names of formats and products.
+PROPER = {"English", "HTML", "PDF", "PNG", "GIS", "CAD", "OpenStreetMap", "CARTO", "GeoQ", "SQLite"}
+
+
+def test_the_chinese_page_names_its_controls_in_chinese(chromium, url):
+    page, _ = _open(chromium, url)
+    page.wait_for_timeout(500)  # the page's own names are set as Streamlit draws its widgets
+    names = page.evaluate(
+        "Array.from(document.querySelectorAll('[aria-label]')).map(e => e.getAttribute('aria-label'))"
+    )
+    english = [n for n in names if set(re.findall(r"[A-Za-z]{3,}", n)) - PROPER]
+    assert names and english == [], english
+    helps = [n for n in names if n.endswith("的说明")]
+    assert any(n.startswith("极点：两江新区、贵安新区") for n in helps)  # "Help for …", in Chinese
     page.close()

@@ -161,6 +161,86 @@
     return !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   };
 
+  /* The dashboard page around the map (none in an exported file). */
+  function page() {
+    try { return window.parent !== window && window.frameElement ? window.parent.document : null; }
+    catch (e) { return null; }
+  }
+
+  /* Skip links: "跳到地图 / Skip to map" first in the page's Tab order, "回到地图 / Back to the
+   * map" at the top of the sidebar; both move the focus to the map's features list. */
+  function skipLinks(map) {
+    var doc = page();
+    if (!doc) { return; }
+    function link(cls, key, parent, before) {
+      var a = doc.querySelector("a." + cls);
+      if (!a) {
+        a = doc.createElement("a");
+        a.className = "yq-skip " + cls;
+        a.href = "#";
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          var list = map.getContainer().querySelector(".yq-features");
+          window.frameElement.scrollIntoView({ block: "nearest" });
+          if (list) { list.focus(); } else { map.getContainer().focus(); }
+        });
+      }
+      if (parent && a.parentNode !== parent) { parent.insertBefore(a, before || parent.firstChild); }
+      a.textContent = text(key);
+      return a;
+    }
+    link("yq-skip-map", "skipToMap", doc.body, doc.body.firstChild);
+    var side = doc.querySelector('[data-testid="stSidebarUserContent"]');
+    if (side) { link("yq-skip-back", "backToMap", side, side.firstChild); }
+  }
+
+  /* Streamlit names some of its controls in English whatever the page's language ("Help for …",
+   * "Main menu", …): on the Chinese page they are named in Chinese (and back on the English one). */
+  var NAMED = ["mainMenu", "collapseSidebar", "expandSidebar", "headingLink", "help", "sidebar", "openList"];
+  var ENGLISH = { mainMenu: "Main menu", collapseSidebar: "Collapse sidebar", expandSidebar: "Expand sidebar",
+                  headingLink: "Link to heading", help: "Help", sidebar: "Sidebar", openList: "Open" };
+  function relabel() {
+    var doc = page();
+    if (!doc) { return; }
+    doc.querySelectorAll("[aria-label]").forEach(function (el) {
+      var own = el.getAttribute("data-yq-en") || el.getAttribute("aria-label");
+      var said = null;
+      if (own.indexOf("Help for ") === 0) { said = text("helpFor").replace("{label}", own.slice(9)); }
+      else {
+        NAMED.forEach(function (key) { if (own === ENGLISH[key]) { said = text(key); } });
+      }
+      if (said === null) { return; }
+      if (!el.hasAttribute("data-yq-en")) { el.setAttribute("data-yq-en", own); }
+      if (el.getAttribute("aria-label") !== said) { el.setAttribute("aria-label", said); }
+    });
+    var skip = doc.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && skip.textContent !== text("skipMain")) { skip.textContent = text("skipMain"); }
+  }
+  /* Alt+M, anywhere on the page: to the map's features list (the README lists it). */
+  function toMapKey(map) {
+    return function (e) {
+      if (!e.altKey || e.code !== "KeyM") { return; }
+      e.preventDefault();
+      var list = map.getContainer().querySelector(".yq-features");
+      if (list) { list.focus(); }
+    };
+  }
+  function watchPage(map) {
+    var doc = page();
+    if (!doc) { return; }
+    if (doc.yqToMap) { doc.removeEventListener("keydown", doc.yqToMap); }  // a previous map's
+    doc.yqToMap = toMapKey(map);
+    doc.addEventListener("keydown", doc.yqToMap);
+    if (doc.yqWatching) { return; }
+    doc.yqWatching = true;
+    var pending = false;
+    new window.parent.MutationObserver(function () {  // Streamlit redraws its widgets: name them again
+      if (pending) { return; }
+      pending = true;
+      setTimeout(function () { pending = false; relabel(); skipLinks(map); }, 50);
+    }).observe(doc.body, { childList: true, subtree: true });
+  }
+
   yq.a11yOnMap = function (map, texts, layerTitles, priorities) {
     yq.a11yTexts = texts;
     yq.layerTitles = layerTitles;
@@ -186,5 +266,9 @@
       if (el) { el.setAttribute("tabindex", "-1"); }
     });
     map.eachLayer(function (l) { if (l._path) { l._path.setAttribute("tabindex", "-1"); } });
+    skipLinks(map);
+    relabel();
+    watchPage(map);
+    yq.on("lang", function () { skipLinks(map); relabel(); });
   };
 })();

@@ -166,7 +166,10 @@ class Accessibility(MapScript):
     def __init__(self, titles: Mapping[str, Mapping[str, str]], priorities: Mapping[str, int]) -> None:
         super().__init__()
         self._name = "YqAccessibility"
-        keys = {"features": "features_list", "featuresHint": "features_hint"}
+        keys = {"features": "features_list", "featuresHint": "features_hint", "skipToMap": "skip_to_map"}
+        keys |= {"backToMap": "back_to_map", "skipMain": "skip_main", "helpFor": "help_for", "help": "help"}
+        keys |= {"mainMenu": "main_menu", "collapseSidebar": "collapse_sidebar", "expandSidebar": "expand_sidebar"}
+        keys |= {"headingLink": "heading_link", "sidebar": "sidebar", "openList": "open_list"}
         self.texts = script_json({lang: {n: ui(k, lang) for n, k in keys.items()} for lang in LANGS})
         self.titles = script_json(dict(titles))
         self.priorities = script_json(dict(priorities))
