@@ -356,7 +356,9 @@ def _upload_panel(lang: Lang) -> None:
         # the form's widgets are drawn only on request: less to resend on every rerun
         showing = st.toggle(ui("show_upload", lang), key="show_upload")
         if showing:
-            st.file_uploader(ui("upload_file", lang), type=["geojson", "json", "zip", "gpkg"], key="upload_file")
+            # read as soon as the upload ends: an "Add layer" click made while that rerun finishes was lost
+            kinds = ["geojson", "json", "zip", "gpkg"]
+            st.file_uploader(ui("upload_file", lang), type=kinds, key="upload_file", on_change=_on_upload)
             st.checkbox(ui("upload_gcj", lang), key="upload_gcj")
             choose = ui("choose", lang)
             st.selectbox(ui("upload_crs", lang), NO_CRS_CHOICES, key="upload_crs", placeholder=choose)

@@ -219,3 +219,15 @@ def test_a_wrong_saved_map_link_gives_one_notice_and_the_default_map(chromium, a
     assert set(_shown(frame)["visible"]) == set(layerset.catalog.default_visible())
     assert errors == []
     context.close()
+
+
+def test_an_upload_is_added_even_when_add_layer_is_clicked_as_it_finishes(chromium, app, tmp_path):
+    url, _ = app
+    context, page, frame, errors = _open(chromium, url)
+    page.get_by_text("添加我的图层").click()
+    page.get_by_text("上传文件").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_plots(tmp_path)))
+    page.get_by_role("button", name="添加图层").click()  # at once, while the upload's rerun may still run
+    wait_for(page, lambda: "user_plots" in (_shown(frame)["visible"] or []), what="the layer on the map")
+    assert page.get_by_text("我的图层：plots.geojson").count() >= 1 and errors == []
+    context.close()
