@@ -110,7 +110,9 @@ def test_a_keyboard_alone_selects_qijiang_and_reads_its_details(chromium, url):
     assert frame.evaluate("!!document.querySelector('path[stroke=\"#1a5fb4\"]')")  # outlined on the map
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="綦江区（含万盛经开区）", exact=True).wait_for(timeout=30_000)
-    said = wait_for(page, lambda: frame.evaluate("document.querySelector('[aria-live]').textContent"), what="announced")
+    said = wait_for(
+        page, lambda: frame.evaluate("document.querySelector('.yq-announce').textContent"), what="announced"
+    )
     assert said.startswith("綦江区") and "沿线区县" in said  # name and layer, read aloud
     page.keyboard.press("Escape")
     assert "leaflet-container" in _focused_in_map(frame)  # back to the map, focus not trapped

@@ -252,7 +252,7 @@
     desc.id = "yq-map-description";
     container.setAttribute("aria-describedby", desc.id);
     if (!live) {
-      live = L.DomUtil.create("div", "yq-visually-hidden", container);
+      live = L.DomUtil.create("div", "yq-visually-hidden yq-announce", container);
       live.setAttribute("aria-live", "polite");
       live.setAttribute("role", "status");
     }
