@@ -17,7 +17,7 @@ from geo.spatial.measure import distance_km
 from geo.state import MapState
 from geo.uploads.layer import load_user_file, with_layer
 from geo.web.export import export_html
-from tests.browser import map_frame, offline_page, painted, streamlit_server, wait_for
+from tests.browser import idle, map_frame, offline_page, painted, streamlit_server, wait_for
 from tests.helpers import XSS_IMG, hostile_geojson, with_orientation
 
 pytestmark = pytest.mark.browser
@@ -194,6 +194,7 @@ def test_presenter_steps_through_every_view_on_the_same_map(chromium, dashboard_
         return inside and bounds[2] - bounds[0] < 3 * (north - south)  # fitted, not the whole region
 
     for view in [*views[:], views[0]]:  # from "–" to the first view, through all, round to the first
+        idle(page)  # as a presenter does, once the view has arrived: a click during the rerun can be lost
         page.get_by_role("button", name="下一步 ▶").click()
         wait_for(page, lambda view=view: shows(view), timeout=30, what=f"view {view.id}")
         page.get_by_text(view.title.zh, exact=True).first.wait_for(timeout=30_000)

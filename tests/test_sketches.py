@@ -128,3 +128,14 @@ def test_sketches_are_saved_with_the_map_and_come_back(tmp_path, layerset, backe
     assert {(s.id, s.kind, s.title, s.colour) for s in back} == {(s.id, s.kind, s.title, s.colour) for s in sketches}
     assert all(a.geometry.equals(b.geometry) for a, b in zip(sorted(back, key=lambda s: s.id), sketches, strict=True))
     assert saving.layers_of(store.open(saved.id)) == {}  # sketches are not uploads
+
+
+def test_a_sketch_is_found_by_its_title(layerset):
+    from geo.app.search import search
+    from geo.uploads.layer import with_layer
+
+    sketches, _ = _add(kind="point", geometry={"type": "Point", "coordinates": [106.5, 29.5]}, title="拟建站点甲")
+    for spec, frame in sk.sketch_layers(sketches):
+        layerset = with_layer(layerset, spec, frame)
+    hits = search(layerset, "拟建站点")
+    assert [(h.layer_id, h.feature_id) for h in hits][:1] == [("sketch_points", "k1")]

@@ -210,3 +210,26 @@ def test_a_sketch_s_vertices_are_moved_by_dragging(chromium, app):
     assert (lat1, lon1) == pytest.approx((28.3, 107.3), abs=0.01)  # the second is where it was dropped
     assert errors == []
     context.close()
+
+
+def test_a_line_drawn_with_arrow_keys_and_v(chromium, app):
+    url, _ = app
+    context, page, frame, errors = _open(chromium, url)
+    frame.evaluate("yq.map.setView([28.5, 106.9], 10, {animate: false})")
+    frame.locator(".yq-sketch .yq-button").click()
+    frame.locator('.yq-sketch-kind[data-kind="line"]').click()
+    frame.locator(".leaflet-container").focus()  # the map: arrow keys pan it under the centre cross
+    start = frame.evaluate("[yq.map.getCenter().lat, yq.map.getCenter().lng]")
+    page.keyboard.press("v")
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+    wait_for(page, lambda: frame.evaluate("!yq.moving"), what="the pan")
+    end = frame.evaluate("[yq.map.getCenter().lat, yq.map.getCenter().lng]")
+    page.keyboard.press("v")
+    live = frame.locator(".yq-sketch-live")
+    assert live.get_attribute("data-vertices") == "2" and float(live.get_attribute("data-length-m")) > 1000
+    page.keyboard.press("Enter")
+    sidebar(page).get_by_text("我的标注：线").wait_for(timeout=30_000)
+    assert end[1] > start[1]  # the keys moved the map east, and the second vertex with it
+    assert errors == []
+    context.close()

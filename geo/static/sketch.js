@@ -247,8 +247,7 @@
       L.DomEvent.disableClickPropagation(wrap);
       L.DomEvent.disableScrollPropagation(wrap);
       L.DomEvent.on(panel, "keydown", L.DomEvent.stopPropagation);  // typing a note never pans the map
-      document.addEventListener("keydown", onKey);
-      map.getContainer().addEventListener("keydown", onKey);
+      document.addEventListener("keydown", onKey);  // the map's keys bubble up to it: one listener
       setKind(kind);
       setColour(colour);
       name();
