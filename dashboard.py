@@ -25,6 +25,7 @@ from geo.app.downloads import features_geojson, features_table
 from geo.app.pagestyle import page_css, swatch_css
 from geo.app.search import search
 from geo.app.summary import headline_html
+from geo.app.workspace import Workspace
 from geo.data.basemaps import Basemap, find_key
 from geo.data.layers import LayerError, LayerSet
 from geo.data.timeline import years as years_to_pick
@@ -36,7 +37,7 @@ from geo.store.database import StoreError, database_url
 from geo.store.store import Store
 from geo.uploads import sketches as sk
 from geo.uploads.files import Limits
-from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload, with_layer
+from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload
 from geo.web.export import export_html
 from geo.web.livemap import gcj_html, live_payloads, numbered, sync_html
 from geo.web.livemap import live_groups as make_live_groups
@@ -86,14 +87,19 @@ def _output(ls: LayerSet, kind: str, key: str, make: Callable[[], Any]) -> Any:
 
 
 # --- this session ------------------------------------------------------------------------------
+def work() -> Workspace:
+    """The reader's own work in this session (uploads, sketches, story, the saved map opened)."""
+    return Workspace(st.session_state)
+
+
 def session_layers(year: object = ...) -> LayerSet:
     """The shared layers in the state's year plus this session's own (the live map has every year's)."""
-    ls = shared().in_year(state().year if year is ... else year)  # type: ignore[arg-type]
-    for spec, frame, _ in st.session_state.get("user_layers", {}).values():
-        ls = with_layer(ls, spec, frame)
-    for spec, frame in sk.sketch_layers(st.session_state.get("sketches", ())):
-        ls = with_layer(ls, spec, frame)
-    return ls
+    return work().with_own(shared().in_year(state().year if year is ... else year))  # type: ignore[arg-type]
+
+
+def views() -> tuple:
+    """The story presented (the presenter's keys step through it): the session's steps, else the built-in views."""
+    return work().story(shared().views, lambda: session_layers(None), shared().basemaps)  # type: ignore[return-value]
 
 
 def known_views() -> tuple:
@@ -102,24 +108,9 @@ def known_views() -> tuple:
     return story if story is shared().views else (*shared().views, *story)
 
 
-def views() -> tuple:
-    """The story presented (stepped through by the presenter's keys): the session's own steps, else
-    the built-in views."""
-    ss = st.session_state
-    if not (steps := ss.get("story_steps")):
-        return shared().views
-    title = Text(ss.get("save_title_zh") or "", ss.get("save_title_en") or "")
-    title = title if title.zh or title.en else Text(ui("story_default_title", "zh"), ui("story_default_title", "en"))
-    key = repr((title, steps, ss.get("user_layers", {}).keys()))
-    if ss.get("story_views", (None,))[0] != key:
-        ss.story_views = (key, saving.story_views(title, steps, session_layers(None), shared().basemaps))
-    return ss.story_views[1]
-
-
 def _per_layers(name: str, ls: LayerSet, make: Callable[[], Any]) -> Any:
-    """Something made from this session's own layers, remade only when they change (a sketch
-    added to a sketch layer changes it too)."""
-    cached, key = st.session_state.get(name), (ls.own_layers, st.session_state.get("sketches", ()))
+    """Something made from this session's own layers, remade only when they change."""
+    cached, key = st.session_state.get(name), work().own_key(ls)
     if cached is None or cached[0] != key:
         st.session_state[name] = cached = (key, make())
     return cached[1]
@@ -133,47 +124,19 @@ def basemap_key(basemap: Basemap) -> str | None:
     return found[basemap.id]
 
 
+def _from_link(asked: dict[str, Any]) -> tuple[ms.MapState, list[Text]]:
+    return from_query(asked, session_layers(None), known_views(), shared().basemaps, key_for=basemap_key)
+
+
 def state() -> ms.MapState:
     """The map state. A new session starts from its link (also one whose first run is a callback:
-    a page that reconnected to another replica after its own died)."""
+    a page that reconnected to another replica after its own died); a saved map's link brings it."""
     if "map_state" not in st.session_state:
         map_id, token, asked = saving.link_params(st.query_params.to_dict())
-        notices = _open_saved(map_id, token, asked) if map_id else []
-        found = from_query(asked, session_layers(None), known_views(), shared().basemaps, key_for=basemap_key)
+        notices = work().open_link(store(), map_id, token, asked) if map_id else []
+        found = _from_link(asked)
         st.session_state.map_state, st.session_state.notices = found[0], notices + found[1]
     return st.session_state.map_state
-
-
-def _open_saved(map_id: str, token: str | None, asked: dict[str, Any]) -> list[Text]:
-    """A link's saved map: its layers and steps into the session, its state under the link's own
-    parameters (in `asked`); a wrong id or token is a notice and the default map."""
-    try:
-        saving.check_id(map_id)
-        saved = store().open(map_id)
-        editable = bool(token) and store().can_edit(map_id, token)  # type: ignore[arg-type]
-    except StoreError as exc:
-        return [exc.text]
-    _take(saved, token if editable else None)
-    story = {"view": f"{saving.STEP_PREFIX}1"} if saved.record.steps else {}
-    asked.update({**saved.record.query, **story, **asked})
-    return [] if editable or not token else [Text("编辑链接无效：只能查看。", "The edit link is not valid: view only.")]
-
-
-def _take(saved: Any, token: str | None) -> None:
-    """Keep an opened saved map in the session: its layers, steps, title, author and note."""
-    record, ss = saved.record, st.session_state
-    ss.user_layers = {**ss.get("user_layers", {}), **saving.layers_of(saved)}  # the reader's own stay
-    ss.sketches = saving.sketches_of(saved) or ss.get("sketches", ())
-    if record.steps:  # a story's steps replace the draft; a map leaves the draft as it is
-        ss.story_steps, ss.story_editing = list(record.steps), None
-    ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
-    ss.save_title_zh, ss.save_title_en, ss.save_author, ss.save_note = (
-        record.title.zh,
-        record.title.en,
-        record.author,
-        record.note,
-    )
-    ss.save_done = None
 
 
 def commit(new: ms.MapState) -> None:
@@ -215,82 +178,25 @@ def _on_upload() -> None:
     commit(ms.toggle(state(), session_layers(), spec.id, True))
 
 
-def _on_save(*, copy: bool = False, story: bool = False) -> None:
-    """Save the map (or the story) — over the opened one with its edit token, else as a new one."""
-    ss = st.session_state
-    title = Text(ss.get("save_title_zh") or "", ss.get("save_title_en") or "")
-    steps = ss.get("story_steps", []) if story else ()
-    own = {k: v for k, v in ss.get("user_layers", {}).items()}
-    more = {"author": ss.get("save_author") or "", "note": ss.get("save_note") or "", "steps": steps}
-    record = saving.record_of(state(), own, title=title, sketches=ss.get("sketches", ()), **more)
-    opened, ss.save_error = ss.get("opened"), None
-    try:
-        if opened and opened.editable and not copy and opened.kind == record.kind:
-            saved, token, fresh = store().update(opened.id, opened.token, opened.version, record), opened.token, False
-        else:
-            (saved, token), fresh = store().create(record), True
-    except StoreError as exc:
-        ss.save_error = exc.text
-        return
-    ss.opened = saving.Opened(saved.id, record.kind, record.title, saved.version, token)
-    ss.save_done = (saved.id, token if fresh else None)  # a new edit link is shown this once
+def _on_save(**how: bool) -> None:
+    """Save the map (or, with story=True, the story); copy=True: always as a new one."""
+    work().save(store(), state(), **how)
 
 
-def _on_delete() -> None:
-    ss, opened = st.session_state, st.session_state.get("opened")
-    try:
-        store().delete(opened.id, opened.token)
-    except StoreError as exc:
-        ss.save_error = exc.text
-        return
-    ss.opened, ss.save_done, ss.notices = None, None, [Text(ui("deleted", "zh"), ui("deleted", "en"))]
-
-
-def _on_open(map_id: str) -> None:
+def _on_open(map_id: str | None) -> None:
     """Open a saved map or story from the list (None: the built-in story)."""
-    ss = st.session_state
     if map_id is None:
-        ss.story_steps, ss.opened, ss.save_done = [], None, None
+        work().forget_story()
         commit(ms.open_view(state(), session_layers(), shared().views[0]))
-        return
-    try:
-        saved = store().open(map_id)
-    except StoreError as exc:
-        ss.notices = [exc.text]
-        return
-    _take(saved, None)
-    asked = {**saved.record.query, **({"view": f"{saving.STEP_PREFIX}1"} if saved.record.steps else {})}
-    found = from_query(asked, session_layers(None), known_views(), shared().basemaps, key_for=basemap_key)
-    commit(found[0])
-    ss.notices = found[1]
+    elif (asked := work().open_saved(store(), map_id)) is not None:
+        commit((found := _from_link(asked))[0])
+        st.session_state.notices = found[1]
 
 
 def _on_step(action: str, index: int = -1) -> None:
-    """The story editor: add (or update) a step from the map, move, delete, edit, preview, present, clear."""
-    ss = st.session_state
-    steps, editing = list(ss.get("story_steps", [])), ss.get("story_editing")
-    if action == "add":
-        step = saving.step_of(state(), Text(ss.get("step_caption_zh") or "", ss.get("step_caption_en") or ""))
-        if editing is not None and editing < len(steps):
-            steps[editing] = step
-        else:
-            steps.append(step)
-        ss.step_caption_zh = ss.step_caption_en = ""
-        editing = None
-    elif action in ("up", "down"):
-        other = index + (-1 if action == "up" else 1)
-        if 0 <= other < len(steps):
-            steps[index], steps[other] = steps[other], steps[index]
-    elif action == "delete":
-        del steps[index]
-        editing = None
-    elif action == "edit":
-        ss.step_caption_zh, ss.step_caption_en, editing = steps[index].caption.zh, steps[index].caption.en, index
-    elif action == "clear":
-        steps, editing = [], None
-    ss.story_steps, ss.story_editing = steps, editing
-    if action in ("show", "present") and steps:
-        new = ms.open_view(state(), session_layers(), views()[max(index, 0)])
+    """The story editor; "show" and "present" open a step."""
+    if (opened := work().edit_story(state(), action, index)) is not None:
+        new = ms.open_view(state(), session_layers(), views()[opened])
         commit(ms.set_present(new, True) if action == "present" else new)
 
 
@@ -301,39 +207,20 @@ def _on_remove(layer_id: str) -> None:
 
 def _on_map_report(ls: LayerSet) -> None:
     """What the map reported: a clicked feature (its layer and id, sent by the browser) selects
-    it; where the reader panned or zoomed is kept, so links and exports show what they see."""
+    it; where the reader panned or zoomed is kept, so links and exports show what they see; a
+    sketch drawn is kept and selected."""
     ss, crs = st.session_state, shared().basemap(state().basemap).crs
     seen = {"seen_seq": ss.get("seen_seq"), "last_click": ss.get("last_click")}
     returned = ss.get(MAP_KEY) or {}
     new, ss.seen_seq, ss.last_click = picking.after_report(state(), ls, returned, crs, **seen)
     commit(new)
     if ss.last_click != seen["last_click"] and (drawn := picking.reported_sketch(returned)):
-        _take_sketch(*drawn)
-
-
-def _take_sketch(report: Any, geometry: Any) -> None:
-    """A sketch drawn (or its vertices moved) on the map: kept in WGS-84 and selected; a refusal
-    or a repair is said under the map."""
-    ss, crs = st.session_state, "gcj02" if report.get("crs") == "gcj02" else "wgs84"
-    try:
-        ss.sketches, note = sk.read_report(report, geometry, crs, ss.get("sketches", ()))
-    except sk.SketchError as exc:
-        refused = ("sketch_refused", "zh"), ("sketch_refused", "en")
-        ss.sketch_notice = Text(f"{ui(*refused[0])}：{exc.text.zh}", f"{ui(*refused[1])}: {exc.text.en}")
-        return
-    ss.sketch_notice = note
-    changed = sk.find(ss.sketches, report["id"]) if report.get("op") == "move" else ss.sketches[-1]
-    commit(ms.select(state(), session_layers(), (changed.layer_id, changed.id), zoom_to=False))
-
-
-def _on_sketch_edit(sketch_id: str) -> None:
-    ss = st.session_state
-    values = (ss.get("sketch_title") or "", ss.get("sketch_note") or "", ss.get("sketch_colour") or "")
-    ss.sketches = sk.edited(ss.get("sketches", ()), sketch_id, *values)
+        if (key := work().take_sketch(*drawn)) is not None:
+            commit(ms.select(state(), session_layers(), key, zoom_to=False))
 
 
 def _on_sketch_delete(sketch_id: str) -> None:
-    st.session_state.sketches = sk.removed(st.session_state.get("sketches", ()), sketch_id)
+    work().delete_sketch(sketch_id)
     commit(ms.clear_selection(state()))
 
 
@@ -402,7 +289,7 @@ def _save_panel(lang: Lang) -> None:
                 st.warning(ui("edit_link", lang))
                 st.text_input(ui("edit_link", lang), edit_link, key="saved_edit_link", label_visibility="collapsed")
         if opened and opened.editable:
-            st.button(ui("delete_saved", lang), key="delete_saved", on_click=_on_delete)
+            st.button(ui("delete_saved", lang), key="delete_saved", on_click=lambda: work().delete(store()))
         st.caption(ui("stored_in", lang).format(where=store().where))
 
 
@@ -573,25 +460,15 @@ def _details(ls: LayerSet, lang: Lang) -> None:
 
 def _sketch_editor(sketch_id: str, lang: Lang) -> None:
     """A selected sketch's title, note and colour, changed or deleted here."""
-    ss = st.session_state
-    try:
-        sketch = sk.find(ss.get("sketches", ()), sketch_id)
-    except sk.SketchError:
+    if work().sketch_form(sketch_id) is None:  # fills the form when another sketch was shown
         return
-    if ss.get("sketch_editing") != sketch_id:  # the form shows the sketch just selected
-        ss.sketch_editing, ss.sketch_title, ss.sketch_note, ss.sketch_colour = (
-            sketch_id,
-            sketch.title,
-            sketch.note,
-            sketch.colour,
-        )
     with st.expander(ui("sketch_edit", lang)):
         st.text_input(ui("sketch_title", lang), key="sketch_title", max_chars=sk.MAX_TITLE)
         st.text_area(ui("sketch_note", lang), key="sketch_note", max_chars=sk.MAX_NOTE, height=68)
         names = {c: t.get(lang) for c, t in sk.PALETTE.items()}
         st.selectbox(ui("sketch_colour", lang), list(names), format_func=names.get, key="sketch_colour")
         st.button(
-            ui("sketch_save", lang), key="sketch_save", on_click=_on_sketch_edit, args=(sketch_id,), type="primary"
+            ui("sketch_save", lang), key="sketch_save", on_click=work().edit_sketch, args=(sketch_id,), type="primary"
         )
         st.button(ui("sketch_delete", lang), key="sketch_delete", on_click=_on_sketch_delete, args=(sketch_id,))
 

@@ -320,3 +320,25 @@ def pick(page, label: str, option: str) -> None:
             continue
     choice.click()
     idle(page)
+
+
+def open_dashboard(chromium, link: str, size: tuple[int, int] = (1440, 900)):
+    """A browser context of its own at `link` (its own cookies: a reader who never saw the map),
+    once the map has painted and the page is idle: (context, page, map frame, page errors)."""
+    context = chromium.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(link)
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 50, what="the map painted", timeout=60)
+    idle(page)
+    return context, page, frame, errors
+
+
+def save_as(page, title: str) -> tuple[str, str | None]:
+    """Save the map under the Chinese title `title`: its view link and edit link."""
+    open_save_panel(page)
+    fill(page, "标题（中文）", title)
+    return save(page)

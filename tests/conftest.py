@@ -38,3 +38,14 @@ def url():
 
     with streamlit_server(Path(__file__).resolve().parent.parent) as address:
         yield address
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """A running dashboard for one test module with a data directory of its own (saved maps):
+    its URL and that directory."""
+    from tests.browser import streamlit_process
+
+    data = tmp_path_factory.mktemp("data")
+    with streamlit_process(Path(__file__).resolve().parent.parent, env={"YQ_DATA_DIR": str(data)}) as (address, _):
+        yield address, data

@@ -16,40 +16,18 @@ from tests.browser import (
     SHOWN_STATE,
     fill,
     idle,
-    map_frame,
+    open_dashboard,
     open_save_panel,
-    painted,
     pick,
     save,
+    save_as,
     sidebar,
-    streamlit_process,
     switch,
     upload,
     wait_for,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<img src=x onerror=alert(1)> {{ 7*7 }} '); DROP TABLE saved_maps;--"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    data = tmp_path_factory.mktemp("saved")
-    with streamlit_process(ROOT, env={"YQ_DATA_DIR": str(data)}) as (address, _):
-        yield address, data
-
-
-def _open(chromium, link: str):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(link)
-    frame = map_frame(page)
-    wait_for(page, lambda: painted(frame) > 50, what="the map painted", timeout=60)
-    idle(page)
-    return context, page, frame, errors
 
 
 def _shown(frame) -> dict:
@@ -76,7 +54,7 @@ def _plots(tmp_path: Path) -> Path:
 
 def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(chromium, app, tmp_path):
     url, data = app
-    context, page, frame, errors = _open(chromium, url + "/?year=2019")
+    context, page, frame, errors = open_dashboard(chromium, url + "/?year=2019")
     upload(page, _plots(tmp_path))
     switch(page, "铁路")  # off: the saved map differs from the default
     open_save_panel(page)
@@ -90,7 +68,7 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
     context.close()
 
     # the view link, in a browser that never saw the map: the same map, its uploaded layer included
-    context, page, frame, errors = _open(chromium, view)
+    context, page, frame, errors = open_dashboard(chromium, view)
     shown = _shown(frame)
     assert shown["visible"] == before["visible"] and shown["year"] == "2019"
     assert page.get_by_text("我的图层：plots.geojson").count() >= 1
@@ -106,18 +84,18 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
     assert page.get_by_role("button", name="删除这张已保存的地图").count() == 0
     switch(page, "铁路")  # exploring is free …
     context.close()
-    context, page, frame, _ = _open(chromium, view)  # … and changes nothing stored
+    context, page, frame, _ = open_dashboard(chromium, view)  # … and changes nothing stored
     assert "rail" not in _shown(frame)["visible"]
     context.close()
 
     # the edit link can: switch 园区 off and save the changes; the view link then shows that
-    context, page, frame, errors2 = _open(chromium, edit)
+    context, page, frame, errors2 = open_dashboard(chromium, edit)
     assert "edit=" not in page.url  # the token leaves the address bar at once
     switch(page, "园区、港口、保税区")
     open_save_panel(page)
     save(page, "保存修改")
     context.close()
-    context, page, frame, _ = _open(chromium, view)
+    context, page, frame, _ = open_dashboard(chromium, view)
     assert "parks" not in _shown(frame)["visible"] and "user_plots" in _shown(frame)["visible"]
     page.get_by_text("已保存的地图").click()
     assert page.get_by_role("button", name=re.compile(re.escape("<img src=x"))).count() == 1  # the list, as text
@@ -132,13 +110,11 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
 
 def test_two_tabs_saving_the_same_map_conflict_and_the_second_saves_a_copy(chromium, app):
     url, _ = app
-    context, page, frame, _ = _open(chromium, url)
-    open_save_panel(page)
-    fill(page, "标题（中文）", "两个标签页")
-    view, edit = save(page)
+    context, page, frame, _ = open_dashboard(chromium, url)
+    view, edit = save_as(page, "两个标签页")
     context.close()
-    tab_a = _open(chromium, edit)
-    tab_b = _open(chromium, edit)
+    tab_a = open_dashboard(chromium, edit)
+    tab_b = open_dashboard(chromium, edit)
     for (_, page, _, _), layer in ((tab_a, "铁路"), (tab_b, "园区、港口、保税区")):
         switch(page, layer)
         open_save_panel(page)
@@ -151,7 +127,7 @@ def test_two_tabs_saving_the_same_map_conflict_and_the_second_saves_a_copy(chrom
     copy_view, copy_edit = save(page_b, "另存为副本")
     assert copy_view != view and copy_edit
     for link, off in ((view, "rail"), (copy_view, "parks")):  # neither version lost
-        context, page, frame, _ = _open(chromium, link)
+        context, page, frame, _ = open_dashboard(chromium, link)
         visible = _shown(frame)["visible"]
         assert off not in visible and {"rail", "parks"} - {off} <= set(visible), (link, visible)
         context.close()
@@ -161,7 +137,7 @@ def test_two_tabs_saving_the_same_map_conflict_and_the_second_saves_a_copy(chrom
 
 def test_a_three_step_story_is_saved_opened_elsewhere_and_presented_with_page_down(chromium, app):
     url, _ = app
-    context, page, frame, errors = _open(chromium, url)
+    context, page, frame, errors = open_dashboard(chromium, url)
     open_save_panel(page)
     fill(page, "标题（中文）", "明日会议")
     for caption, query in (("第一步：全区", None), ("第二步：一核", "core"), ("第三步：铁路", "rail")):
@@ -190,7 +166,7 @@ def test_a_three_step_story_is_saved_opened_elsewhere_and_presented_with_page_do
     view = page.get_by_label("查看链接（任何人可打开，不能修改）").input_value()
     context.close()
 
-    context, page, frame, errors = _open(chromium, view + "&present=1")
+    context, page, frame, errors = open_dashboard(chromium, view + "&present=1")
     step = page.locator(".yq-step")
     wait_for(page, lambda: step.inner_text().strip() == "1 / 3", what="the story's first step")
     assert "明日会议" in page.locator(".yq-present-title").inner_text()
@@ -212,7 +188,7 @@ def test_a_three_step_story_is_saved_opened_elsewhere_and_presented_with_page_do
 @pytest.mark.parametrize("link", ["?map=AAAAAAAAAAAAAAAA", "?map=../../etc", "?map=AAAAAAAAAAAAAAAA&edit=forged"])
 def test_a_wrong_saved_map_link_gives_one_notice_and_the_default_map(chromium, app, layerset, link):
     url, _ = app
-    context, page, frame, errors = _open(chromium, url + "/" + link)
+    context, page, frame, errors = open_dashboard(chromium, url + "/" + link)
     notice = page.locator('[data-testid="stAlert"]').first
     notice.wait_for(timeout=30_000)
     assert "显示默认地图" in notice.inner_text()
@@ -223,7 +199,7 @@ def test_a_wrong_saved_map_link_gives_one_notice_and_the_default_map(chromium, a
 
 def test_an_upload_is_added_even_when_add_layer_is_clicked_as_it_finishes(chromium, app, tmp_path):
     url, _ = app
-    context, page, frame, errors = _open(chromium, url)
+    context, page, frame, errors = open_dashboard(chromium, url)
     page.get_by_text("添加我的图层").click()
     page.get_by_text("上传文件").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(_plots(tmp_path)))

@@ -18,39 +18,15 @@ from geo.store.store import Store
 from tests.browser import (
     SHOWN_STATE,
     idle,
-    map_frame,
-    open_save_panel,
-    painted,
-    save,
+    open_dashboard,
+    save_as,
     sidebar,
-    streamlit_process,
     wait_for,
 )
 from tests.helpers import geo_cli
 
-ROOT = Path(__file__).resolve().parent.parent
 GEOD = Geod(ellps="WGS84")
 HOSTILE = "<img src=x onerror=alert(1)> {{ 7*7 }}"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    data = tmp_path_factory.mktemp("sketches")
-    with streamlit_process(ROOT, env={"YQ_DATA_DIR": str(data)}) as (address, _):
-        yield address, data
-
-
-def _open(chromium, link: str):
-    context = chromium.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(link)
-    frame = map_frame(page)
-    wait_for(page, lambda: painted(frame) > 50, what="the map painted", timeout=60)
-    idle(page)
-    return context, page, frame, errors
 
 
 def _page_point(page, frame, lat: float, lon: float) -> tuple[float, float]:
@@ -64,6 +40,15 @@ def _page_point(page, frame, lat: float, lon: float) -> tuple[float, float]:
     return box["x"] + x, box["y"] + y
 
 
+def _drawing(chromium, url: str, kind: str, zoom: int):
+    """A fresh dashboard over the zone's middle at `zoom`, its sketch tool open on `kind`."""
+    context, page, frame, errors = open_dashboard(chromium, url)
+    frame.evaluate(f"yq.map.setView([28.5, 106.9], {zoom}, {{animate: false}})")
+    frame.locator(".yq-sketch .yq-button").click()
+    frame.locator(f'.yq-sketch-kind[data-kind="{kind}"]').click()
+    return context, page, frame, errors
+
+
 def _saved_sketches(data: Path, view_link: str):
     map_id = view_link.split("map=", 1)[1]
     return map_id, saving.sketches_of(Store(database_url({"YQ_DATA_DIR": str(data)})).open(map_id))
@@ -71,10 +56,7 @@ def _saved_sketches(data: Path, view_link: str):
 
 def test_an_area_drawn_by_clicks_is_measured_kept_as_text_saved_exported_and_printed(chromium, app, tmp_path):
     url, data = app
-    context, page, frame, errors = _open(chromium, url)
-    frame.evaluate("yq.map.setView([28.5, 106.9], 9, {animate: false})")
-    frame.locator(".yq-sketch .yq-button").click()
-    frame.locator('.yq-sketch-kind[data-kind="polygon"]').click()
+    context, page, frame, errors = _drawing(chromium, url, "polygon", 9)
     corners = [(28.45, 107.0), (28.45, 107.2), (28.6, 107.2), (28.62, 107.05)]  # around 28.52 N, 107.1 E
     for lat, lon in corners:
         page.mouse.click(*_page_point(page, frame, lat, lon))
@@ -104,18 +86,14 @@ def test_an_area_drawn_by_clicks_is_measured_kept_as_text_saved_exported_and_pri
     assert frame.locator("img[src='x']").count() == 0
     assert page.get_by_text("编辑标注").count() == 1
 
-    open_save_panel(page)
-    page.get_by_label("标题（中文）", exact=True).fill("带标注的地图")
-    page.get_by_label("标题（中文）", exact=True).press("Tab")
-    idle(page)
-    view, _ = save(page)
+    view, _ = save_as(page, "带标注的地图")
     context.close()
 
     map_id, (sketch,) = _saved_sketches(data, view)
     stored = abs(GEOD.geometry_area_perimeter(sketch.geometry)[0])
     assert stored == pytest.approx(expected, rel=0.01) and sketch.note == HOSTILE
 
-    context, page, frame, errors2 = _open(chromium, view)  # a browser that never saw it
+    context, page, frame, errors2 = open_dashboard(chromium, view)  # a browser that never saw it
     assert "sketch_areas" in frame.evaluate(SHOWN_STATE)["visible"]
     assert sidebar(page).get_by_text("我的标注：面").count() >= 1
     assert frame.evaluate("yq.groups.sketch_areas.getLayers().length") >= 1
@@ -138,7 +116,7 @@ def test_a_point_drawn_with_the_keyboard_on_gaode_tiles_is_stored_in_wgs84(chrom
     url, data = app
     park = layerset.frame("parks").iloc[0]
     lat, lon = park.geometry.y, park.geometry.x
-    context, page, frame, errors = _open(chromium, url + "/?basemap=gaode")
+    context, page, frame, errors = open_dashboard(chromium, url + "/?basemap=gaode")
     wait_for(page, lambda: frame.evaluate("yq.crs") == "gcj02", what="the map on GCJ-02")
     glat, glon = wgs_to_gcj_latlon(lat, lon)
     frame.evaluate(f"yq.map.setView([{glat}, {glon}], 15, {{animate: false}})")  # as arrow keys would bring it
@@ -160,11 +138,7 @@ def test_a_point_drawn_with_the_keyboard_on_gaode_tiles_is_stored_in_wgs84(chrom
     wait_for(page, lambda: "Site by keyboard" in status.inner_text(), what="the sketch announced")
     sidebar(page).get_by_text("我的标注：点").wait_for(timeout=30_000)
     idle(page)
-    open_save_panel(page)
-    page.get_by_label("标题（中文）", exact=True).fill("高德底图上的点")
-    page.get_by_label("标题（中文）", exact=True).press("Tab")
-    idle(page)
-    view, _ = save(page)
+    view, _ = save_as(page, "高德底图上的点")
     _, (sketch,) = _saved_sketches(data, view)
     _, _, metres = GEOD.inv(lon, lat, sketch.geometry.x, sketch.geometry.y)
     assert metres < 1.0, metres  # WGS-84, where the park is; not its GCJ-02 place (hundreds of metres off)
@@ -174,10 +148,7 @@ def test_a_point_drawn_with_the_keyboard_on_gaode_tiles_is_stored_in_wgs84(chrom
 
 def test_a_sketch_s_vertices_are_moved_by_dragging(chromium, app):
     url, data = app
-    context, page, frame, errors = _open(chromium, url)
-    frame.evaluate("yq.map.setView([28.5, 106.9], 9, {animate: false})")
-    frame.locator(".yq-sketch .yq-button").click()
-    frame.locator('.yq-sketch-kind[data-kind="line"]').click()
+    context, page, frame, errors = _drawing(chromium, url, "line", 9)
     for lat, lon in ((28.4, 106.7), (28.6, 107.1)):
         page.mouse.click(*_page_point(page, frame, lat, lon))
         page.wait_for_timeout(120)
@@ -199,11 +170,7 @@ def test_a_sketch_s_vertices_are_moved_by_dragging(chromium, app):
     page.mouse.up()
     move.click()  # "done moving": the new vertices go to the dashboard
     idle(page)
-    open_save_panel(page)
-    page.get_by_label("标题（中文）", exact=True).fill("移动过的线")
-    page.get_by_label("标题（中文）", exact=True).press("Tab")
-    idle(page)
-    view, _ = save(page)
+    view, _ = save_as(page, "移动过的线")
     _, (sketch,) = _saved_sketches(data, view)
     (lon0, lat0), (lon1, lat1) = sketch.geometry.coords
     assert (lat0, lon0) == pytest.approx((28.4, 106.7), abs=0.01)  # the first vertex stayed
@@ -214,10 +181,7 @@ def test_a_sketch_s_vertices_are_moved_by_dragging(chromium, app):
 
 def test_a_line_drawn_with_arrow_keys_and_v(chromium, app):
     url, _ = app
-    context, page, frame, errors = _open(chromium, url)
-    frame.evaluate("yq.map.setView([28.5, 106.9], 10, {animate: false})")
-    frame.locator(".yq-sketch .yq-button").click()
-    frame.locator('.yq-sketch-kind[data-kind="line"]').click()
+    context, page, frame, errors = _drawing(chromium, url, "line", 10)
     frame.locator(".leaflet-container").focus()  # the map: arrow keys pan it under the centre cross
     start = frame.evaluate("[yq.map.getCenter().lat, yq.map.getCenter().lng]")
     page.keyboard.press("v")
