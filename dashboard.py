@@ -129,8 +129,8 @@ def _from_link(asked: dict[str, Any]) -> tuple[ms.MapState, list[Text]]:
 
 
 def state() -> ms.MapState:
-    """The map state. A new session starts from its link (also one whose first run is a callback:
-    a page that reconnected to another replica after its own died); a saved map's link brings it."""
+    """The map state. A new session starts from its link (also one whose page outlived its old
+    session: its replica died; main() then replays the action it sent); a saved map's link brings it."""
     if "map_state" not in st.session_state:
         map_id, token, asked = saving.link_params(st.query_params.to_dict())
         notices = work().open_link(store(), map_id, token, asked) if map_id else []
@@ -150,9 +150,52 @@ def _do(transition: Callable[..., ms.MapState], *args: Any, widget: str | None =
     commit(transition(state(), *args, *value))
 
 
+# this run's widget callbacks by key: a new session replays what the browser sent with its first
+# message (_replay); the module is run afresh each run, so this holds only the widgets drawn now
+_CALLBACKS: dict[str, tuple[Callable[..., None], tuple, dict[str, Any], bool]] = {}
+
+
+def _on(key: str, callback: Callable[..., None], *args: Any, click: bool = False, **kwargs: Any) -> dict[str, Any]:
+    """Widget options that run `callback` when the widget `key` changes (a button: is clicked)."""
+    _CALLBACKS[key] = (callback, args, kwargs, click)
+    return {"key": key, "on_click" if click else "on_change": callback, "args": args, "kwargs": kwargs}
+
+
 def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict[str, Any]:
     """Widget options that make the widget `key` apply `transition` (with its new value) on change."""
-    return {"key": key, "on_change": _do, "args": (transition, *args), "kwargs": {"widget": key}}
+    return _on(key, _do, transition, *args, widget=key)
+
+
+def _sent_by_browser() -> set[str]:
+    """The keys of widgets whose values the browser sent with this run. In a new session these
+    come from a page that outlived its old session (its replica died): they hold the reader's
+    last action, which Streamlit does not report as a change (no callback ran before). Streamlit
+    has no public way to ask before a widget is drawn; this reads its pinned session state."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    from streamlit.runtime.state.common import is_keyed_element_id, user_key_from_element_id
+
+    ctx = get_script_run_ctx()
+    widgets = ctx.session_state._state._new_widget_state if ctx is not None else {}
+    return {str(user_key_from_element_id(wid)) for wid in widgets.keys() if is_keyed_element_id(wid)}
+
+
+def _replay(sent: set[str], values: dict[str, Any]) -> None:
+    """After a new session's first run drew its widgets: run the callbacks of those whose browser
+    value differs from the link's (the reader's action that reached this session first), then
+    rerun so the page shows it."""
+    changed = []
+    for key in sent & _CALLBACKS.keys():
+        callback, args, kwargs, click = _CALLBACKS[key]
+        now = st.session_state.get(key)
+        if (now is True) if click else (key in values and now != values[key]):
+            changed.append((callback, args, kwargs))
+    before = state()
+    for callback, args, kwargs in changed:
+        callback(*args, **kwargs)
+    if MAP_KEY in sent:  # the map's report: a click on it, or where the reader moved it
+        _on_map_report(session_layers())
+    if changed or state() != before:
+        st.rerun()
 
 
 def _on_basemap() -> None:
@@ -342,7 +385,7 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
     position, title = panels.present_heading(state(), ls, steps := views())
     cols = st.columns([1.15, 0.55, 1.05, 3.6, 0.85, 1, 0.95, 1.8], vertical_alignment="center", gap="small")
     for col, delta, label, key in ((cols[0], -1, "previous", keys.STEP_PREV), (cols[2], 1, "next", keys.STEP_NEXT)):
-        col.button(ui(label, lang), width="stretch", key=key, on_click=_do, args=(ms.step, ls, steps, delta))
+        col.button(ui(label, lang), width="stretch", **_on(key, _do, ms.step, ls, steps, delta, click=True))
     cols[1].html(f"<div class='yq-step' aria-live='polite'>{position}</div>")
     cols[3].html(f"<div class='yq-present-title'>{html.escape(title)}</div>")
     _year_picker(cols[4], lang, label_visibility="collapsed")
@@ -350,10 +393,10 @@ def _present_band(ls: LayerSet, lang: Lang) -> None:
         # buttons, not checkboxes: a closed popover's widgets would send back stale values
         for layer_id, label, on in panels.layer_switches(state(), ls):
             flip = (ms.toggle, ls, layer_id, not on)
-            st.button(label, width="stretch", key=f"flip_{layer_id}", on_click=_do, args=flip)
+            st.button(label, width="stretch", **_on(f"flip_{layer_id}", _do, *flip, click=True))
     cols[6].toggle(ui("labels", lang), **_bound(keys.LABELS_TOGGLE, ms.set_labels))
     leave = (ms.set_present, False)
-    cols[7].button(ui("exit_presentation", lang), width="stretch", key=keys.PRESENT_EXIT, on_click=_do, args=leave)
+    cols[7].button(ui("exit_presentation", lang), width="stretch", **_on(keys.PRESENT_EXIT, _do, *leave, click=True))
 
 
 def _year_picker(where: Any, lang: Lang, **shown: Any) -> None:
@@ -384,10 +427,9 @@ def _basemap_picker(lang: Lang) -> None:
     st.selectbox(
         ui("basemap", lang),
         ids,
-        key=keys.basemap_choice(lang),
         format_func=label,
         placeholder=ui("choose", lang),
-        on_change=_on_basemap,
+        **_on(keys.basemap_choice(lang), _on_basemap),
     )
     if refused := st.session_state.get("basemap_refused"):
         st.caption(ui("key_missing", lang).format(env=shared().basemap(refused).key_env))
@@ -589,13 +631,13 @@ def main() -> None:
     for key in saving.FORM_KEYS:  # kept while their widgets are not drawn (presenting)
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+    sent = _sent_by_browser() if "map_state" not in st.session_state else set()
     state()  # the first run of a session: the state the link asks for (or the defaults), with notices
     _on_map_report(session_layers())
     ls = session_layers()  # with what the report may have added (a sketch)
     opened = st.session_state.get("opened")
-    st.session_state.update(
-        panels.widget_values(state(), ls, st.context.url or "", opened.id if opened else None)
-    )  # widgets show the state
+    values = panels.widget_values(state(), ls, st.context.url or "", opened.id if opened else None)
+    st.session_state.update({k: v for k, v in values.items() if k not in sent})  # widgets show the state
     lang, present = state().lang, state().present
     # Fixed places: the map keeps its position in the page whatever the mode, so it is never remounted.
     header = st.container()
@@ -615,6 +657,8 @@ def main() -> None:
         with detail_col:
             _details(ls, lang)
         _below_map(ls, lang)
+    if sent:
+        _replay(sent, values)
 
 
 main()

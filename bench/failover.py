@@ -4,9 +4,9 @@
 
 Each run starts deploy/serve with 2 replicas (restarts off), opens a map with a view, a language,
 a year and a selection, kills the replica serving it (SIGKILL, as a crash would), waits for the
-page's new websocket (to the other replica), then acts as a reader: a first click starts the
-other replica's session on the same map (from the link; Streamlit answers that first click with
-the map as the link says), a second switches the railways off. Timed from the kill to that.
+page's new websocket (to the other replica), then acts as a reader: a first click switches the
+railways off (it starts the other replica's session on the same map, from the link, and is
+applied there), a second switches them on again. Timed from the kill to that.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def one_run() -> tuple[float, bool]:
         killed = time.perf_counter()
         os.kill(pid, signal.SIGKILL)
         wait_for(page, lambda: len(sockets) > opened, what="a new websocket", timeout=90)
-        after_failover(page, before)  # the reader acts; the other replica answers on the same map
+        after_failover(page, before)  # the reader acts; the other replica applies it on the same map
         seconds = time.perf_counter() - killed
         moved = replica_of(url.rstrip("/"), run_dir, sticky_cookie(context)) != dead
         context.close()

@@ -242,20 +242,20 @@ def after_failover(page, before: dict, timeout: float = 90.0) -> None:
     """Once a page's websocket went to another replica, act as the reader would and check the map.
 
     A session that ended while its page was idle leaves the page showing its map; the other
-    replica starts a new session on the reader's next action, from the link — the same map — but
-    Streamlit cannot tell that first action was a change (the new session never saw the old
-    value), so it is answered with the map as the link says. The action after works as usual:
-    switching 铁路/Railways off takes it off."""
+    replica starts a new session on the reader's next action, from the link — the same map — and
+    applies that action, the first click after the failover: switching 铁路/Railways off takes it
+    off, everything else as before. The click after works as usual: switched on again."""
     label = "Railways" if before["lang"] == "en" else "铁路"
     box = page.get_by_role("checkbox", name=label, exact=True)
     toggle = page.locator('section[data-testid="stSidebar"] label').filter(has=box).first
     frame = map_frame(page)
     toggle.click()
-    wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), before), timeout=timeout,
-             what="the same map from the other replica's session")  # fmt: skip
-    toggle.click()
     without = {**before, "visible": [v for v in before["visible"] if v != "rail"]}
     wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), without), timeout=timeout,
+             what="the same map from the other replica's session, with the first click applied")  # fmt: skip
+    idle(page)
+    toggle.click()
+    wait_for(page, lambda: same_map_from_another_session(frame.evaluate(SHOWN_STATE), before), timeout=timeout,
              what="the next action answered")  # fmt: skip
 
 
