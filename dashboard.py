@@ -37,9 +37,10 @@ from geo.store.database import StoreError, database_url
 from geo.store.store import Store
 from geo.uploads import sketches as sk
 from geo.uploads.files import Limits
-from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS, read_upload
+from geo.uploads.held import read_held, release_freed_memory
+from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS
 from geo.web.export import export_html
-from geo.web.livemap import gcj_html, live_payloads, numbered, sync_html
+from geo.web.livemap import gcj_html, numbered, sync_html
 from geo.web.livemap import live_groups as make_live_groups
 from geo.web.mapview import base_map
 from geo.web.popups import md
@@ -213,12 +214,12 @@ def _on_upload() -> None:
         return
     options = {k: ss.get(f"upload_{k}") for k in UPLOAD_OPTIONS}
     try:
-        spec, frame, notes = read_upload(upload.name, upload.getvalue(), options, env=os.environ)
+        held = read_held(upload.name, upload.getvalue(), options, env=os.environ)  # shared if read before
     except LayerError as exc:
         ss.upload_error = exc
         return
-    ss.user_layers = {**ss.get("user_layers", {}), spec.id: (spec, frame, notes)}
-    commit(ms.toggle(state(), session_layers(), spec.id, True))
+    ss.user_layers = {**ss.get("user_layers", {}), held.spec.id: held}
+    commit(ms.toggle(state(), session_layers(), held.spec.id, True))
 
 
 def _on_save(**how: bool) -> None:
@@ -517,10 +518,13 @@ def _sketch_editor(sketch_id: str, lang: Lang) -> None:
 
 def _live_map(ls: LayerSet) -> None:
     """The map element (the same bytes every rerun: sent once) and the state frame beside it."""
-    own = _per_layers("own_payloads", ls, lambda: live_payloads(ls, ls.own_layers))
+    drawn_before = st.session_state.get("own_payloads")
+    own = _per_layers("own_payloads", ls, lambda: work().own_payloads(ls))
     assets, first = shared().live_assets(ASSET_BASE), st.session_state.setdefault("first_lang", state().lang)
     groups = make_live_groups(ls, assets.bundles[first], own=own, lang=first)  # the bundle has `first`'s texts
     st_folium(base_map(ls.catalog.extent, assets=assets.links), feature_group_to_add=groups, **MAP_OPTIONS)
+    if st.session_state.get("own_payloads") is not drawn_before:
+        release_freed_memory()  # building the map element with a new own layer: copies of its data
     basemap = shared().basemap(state().basemap)
     shown = shared().shown(ls, state(), basemap_key(basemap), ASSET_BASE, views())
     st.session_state.sync = numbered(shown, st.session_state.get("sync", (None, 0)))

@@ -19,7 +19,10 @@ from geo.store.database import StoreError
 from geo.store.records import Saved
 from geo.store.store import Store
 from geo.uploads import sketches as sk
+from geo.uploads.held import Held
 from geo.uploads.layer import with_layer
+from geo.web.livemap import live_payloads
+from geo.web.payloads import LayerPayload
 
 STORY_ACTIONS = ("add", "show", "edit", "up", "down", "delete", "present", "clear")
 
@@ -54,6 +57,16 @@ class Workspace:
         for spec, frame in sk.sketch_layers(self.sketches):
             layerset = with_layer(layerset, spec, frame)
         return layerset
+
+    def own_payloads(self, layerset: LayerSet) -> dict[str, LayerPayload]:
+        """The browser data of the session's own layers: an upload's made once per process and
+        shared by every session that uploaded the same file; sketches' and saved layers' here."""
+        held = {h.spec.id: h for h in self.ss.get("user_layers", {}).values() if isinstance(h, Held)}
+        payloads = live_payloads(layerset, [i for i in layerset.own_layers if i not in held])
+        for layer_id, h in held.items():
+            if layer_id in layerset.own_layers:
+                payloads[layer_id] = h.payload(lambda i=layer_id: live_payloads(layerset, [i])[i])
+        return payloads
 
     def own_key(self, layerset: LayerSet) -> tuple[Any, ...]:
         """What the session's own layers' drawings depend on (a sketch added to a layer changes it)."""
