@@ -249,8 +249,8 @@ def main() -> None:
         print(f"| {number} | {100 * cpu[pid] / wall:.0f} | {idle[pid]:.0f} → {peaks.get(pid, 0):.0f} |")
     print(f"| the load client (this process) | {100 * own_cpu / wall:.0f} | — |")
     used = sum(cpu.values()) / wall
-    print(f"\nCPU used: {used:.2f} of {cores} cores for {args.sessions} sessions, "
-          f"{args.sessions / max(used, 1e-9):.0f} sessions per busy core at this pace.")  # fmt: skip
+    print(f"\nCPU used: {used:.2f} of {cores} cores by the replicas: {args.sessions / cores:.0f} sessions per core "
+          f"({'saturated' if used > 0.8 * cores else 'not saturated'}).")  # fmt: skip
     for error in sorted(set(tally.errors))[:10]:
         print(f"- error: {error}")
 
