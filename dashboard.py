@@ -176,8 +176,11 @@ def _sent_by_browser() -> set[str]:
     from streamlit.runtime.state.common import is_keyed_element_id, user_key_from_element_id
 
     ctx = get_script_run_ctx()
-    widgets = ctx.session_state._state._new_widget_state if ctx is not None else {}
-    return {str(user_key_from_element_id(wid)) for wid in widgets.keys() if is_keyed_element_id(wid)}
+    try:
+        widgets = ctx.session_state._state._new_widget_state.keys() if ctx is not None else ()
+    except AttributeError:  # another Streamlit: the first action is answered with the link's map
+        return set()
+    return {str(user_key_from_element_id(wid)) for wid in widgets if is_keyed_element_id(wid)}
 
 
 def _replay(sent: set[str], values: dict[str, Any]) -> None:
