@@ -30,7 +30,9 @@ def read(layer_id: str) -> gpd.GeoDataFrame:
 
 
 st.set_page_config(layout="wide")
-visible = [spec.id for spec in CATALOG.layers if st.sidebar.checkbox(spec.title.zh, value=spec.visible)]
+# the plan's layers (the offline map's geography — a relief image, rivers, city names — is ours only)
+PLAN = [spec for spec in CATALOG.layers if spec.group != "geography"]
+visible = [s.id for s in PLAN if st.sidebar.checkbox(s.title.zh, value=s.on_by_default("offline"))]
 m = folium.Map(location=[28.2, 107.4], zoom_start=7, tiles=None)
 make_offline(m)
 for layer_id in visible:
