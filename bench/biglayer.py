@@ -7,14 +7,14 @@ The layer is a made-up cadastre: a grid of parcels about 400 m wide over 綦江 
 with ``python -m geo export --extra-layer``. The baseline is a folium map with one
 ``folium.GeoJson`` of the same GeoDataFrame (folium's default SVG rendering, same local
 Leaflet). In headless Chromium: bytes, first paint (navigation to the layer drawn), and the
-longest frame while zooming in with the mouse wheel and panning.
+longest frame while zooming in with the mouse wheel and panning. (The same layer uploaded in the
+dashboard, and the memory it takes there: ``python -m bench.memory``.)
 """
 
 from __future__ import annotations
 
 import argparse
 import math
-import os
 import subprocess
 import sys
 import tempfile
@@ -100,17 +100,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--features", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--dashboard", action="store_true", help="upload the layer in the dashboard instead")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="yq-big-"))
     frame = parcels(args.features)
     layer = work / "parcels.gpkg"
     frame.to_file(layer, driver="GPKG")
-    if args.dashboard:
-        took, grown, base = dashboard_upload(layer)
-        print(f"Dashboard upload of {args.features:,} parcels: drawn {took:.1f} s after 'Add layer'; "
-              f"server RSS {base:.0f} MB before, +{grown:.0f} MB with the layer in the session.")  # fmt: skip
-        return
     ours, base = work / "ours.html", work / "folium.html"
     started = time.perf_counter()
     command = [sys.executable, "-m", "geo", "export", str(ours), "--layers", "counties", "--extra-layer", str(layer)]
@@ -145,39 +139,6 @@ def main() -> None:
     print("| figure | ours | folium.GeoJson | ours / folium |\n|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
-
-
-def dashboard_upload(layer: Path) -> tuple[float, float, float]:
-    """Upload `layer` in the dashboard: (seconds from "Add layer" to the layer drawn, the server's
-    RSS growth in MB for the session's layer, the RSS before in MB)."""
-    import re
-
-    from bench.common import rss_kb
-    from tests.browser import map_frame, painted, streamlit_process, wait_for
-
-    with streamlit_process(ROOT) as (url, proc), chromium() as browser:
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto(url)
-        frame = map_frame(page)
-        wait_for(page, lambda: painted(frame) > 50, what="the map")
-        page.wait_for_timeout(1000)
-        before = rss_kb(proc.pid)
-        page.get_by_text("添加我的图层").click()
-        page.get_by_text("上传文件").click()
-        page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(layer))
-        uploader = page.locator('[data-testid="stFileUploaderDropzone"]')
-        uploader.filter(has_text=re.compile(r"\d(\.\d)?\s*[KM]?B")).wait_for(timeout=120_000)
-        started = time.perf_counter()
-        page.get_by_role("button", name="添加图层").click()
-        try:
-            wait_for(page, lambda: map_frame(page).evaluate("window.yq && yq.probe ? yq.probe.bigDrawn() : 0") > 0,
-                     timeout=int(os.environ.get("YQ_BENCH_WAIT", "300")), what="the big layer drawn")  # fmt: skip
-        except TimeoutError:
-            page.screenshot(path="/tmp/big-dashboard.png")
-            raise
-        seconds = time.perf_counter() - started
-        page.wait_for_timeout(2000)
-        return seconds, (rss_kb(proc.pid) - before) / 1024, before / 1024
 
 
 if __name__ == "__main__":
