@@ -202,10 +202,13 @@ def test_sessions_keep_their_replica_for_uploads_and_come_back_after_one_dies(se
 # where the map's column starts each time the page is drawn, and the layout shift (Chromium's own
 # measure of content moving under the reader) until the map is painted
 FIRST_PAINT = """(() => {
-  window.__yq_paint = {lefts: [], shift: 0};
+  window.__yq_paint = {lefts: [], shift: 0, preview: false};
   const look = () => {
     const main = document.querySelector('main[data-testid="stMain"]');
     if (main) { window.__yq_paint.lefts.push(Math.round(main.getBoundingClientRect().left)); }
+    const picture = document.querySelector(".yq-preview img");
+    if (picture && picture.naturalWidth > 0 && picture.getBoundingClientRect().width > 300
+        && getComputedStyle(picture.parentElement).display !== "none") { window.__yq_paint.preview = true; }
     if (window.__yq_paint.lefts.length < 400) { requestAnimationFrame(look); }
   };
   requestAnimationFrame(look);
@@ -227,7 +230,12 @@ def test_a_first_visit_through_nginx_does_not_jump(served, chromium):
     wait_for(page, lambda: painted(map_frame(page)) > 50, what="the map painted", timeout=60)
     page.wait_for_timeout(1500)
     seen = page.evaluate("window.__yq_paint")
+    preview_gone = page.evaluate("getComputedStyle(document.querySelector('.yq-preview')).display") == "none"
     context.close()
+    # until the live map is there, the overview's picture (drawn by deploy/serve) is where it goes
+    with urllib.request.urlopen(url + "/yq-preview.jpg", timeout=10) as reply:
+        assert reply.headers["Content-Type"] == "image/jpeg" and reply.read(3) == b"\xff\xd8\xff"
+    assert seen["preview"] and preview_gone
     # the map's column is beside the sidebar's room from the first frame it is drawn in (it used to
     # start at the window's left edge and jump 300 px right when the sidebar arrived)
     assert seen["lefts"] and set(seen["lefts"]) == {300}, seen["lefts"][:20]

@@ -18,7 +18,7 @@
     var control = L.control({ position: "bottomright" });
     var div;
     control.onAdd = function () {
-      div = L.DomUtil.create("div", "yq-legend");
+      div = L.DomUtil.create("div", "yq-legend yq-legend-waiting");  // out of sight until it has rows (render)
       div.setAttribute("role", "region");
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
@@ -61,7 +61,8 @@
     }
     map.on("popupopen tooltipopen", function (e) { setTimeout(function () { fade(e); }, 0); });
     map.on("popupclose tooltipclose", function () { if (div) { L.DomUtil.removeClass(div, "yq-legend-under"); } });
-    var pending = false;
+    var pending = false, settled = false;
+    setTimeout(function () { if (!settled) { settled = true; update(); } }, 3000);
     function render() {
       pending = false;
       var config = configs[yq.lang] || configs[defaultLang];
@@ -74,6 +75,10 @@
         rows.push(config.entries[id]);
         low = low || !!config.lowConfidence[id];
       });
+      // out of sight until it first has rows (or a moment has passed: a map with no layer): drawn
+      // empty first and filled as the layers arrived, it grew upwards under the reader (a layout shift)
+      if (rows.length) { settled = true; }
+      L.DomUtil[settled ? "removeClass" : "addClass"](div, "yq-legend-waiting");
       div.setAttribute("data-layers", shown.join(","));
       div.setAttribute("aria-label", config.titleText || "");
       if (auto) { yq.legendClosed = false; }  // drawn open, measured, closed before it is painted
