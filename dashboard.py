@@ -23,6 +23,7 @@ from geo.app.appdata import AppData
 from geo.app.details import details_html, feature_details, unlocated
 from geo.app.downloads import features_geojson, features_table
 from geo.app.pagestyle import page_css, swatch_css
+from geo.app.replay import Callbacks
 from geo.app.search import search
 from geo.app.summary import headline_html
 from geo.app.workspace import Workspace
@@ -151,15 +152,10 @@ def _do(transition: Callable[..., ms.MapState], *args: Any, widget: str | None =
     commit(transition(state(), *args, *value))
 
 
-# this run's widget callbacks by key: a new session replays what the browser sent with its first
-# message (_replay); the module is run afresh each run, so this holds only the widgets drawn now
-_CALLBACKS: dict[str, tuple[Callable[..., None], tuple, dict[str, Any], bool]] = {}
-
-
-def _on(key: str, callback: Callable[..., None], *args: Any, click: bool = False, **kwargs: Any) -> dict[str, Any]:
-    """Widget options that run `callback` when the widget `key` changes (a button: is clicked)."""
-    _CALLBACKS[key] = (callback, args, kwargs, click)
-    return {"key": key, "on_click" if click else "on_change": callback, "args": args, "kwargs": kwargs}
+# this run's widget callbacks (the module runs afresh each run): a new session replays what the
+# page sent with its first message (geo.app.replay)
+CALLBACKS = Callbacks()
+_on = CALLBACKS.on
 
 
 def _bound(key: str, transition: Callable[..., ms.MapState], *args: Any) -> dict[str, Any]:
@@ -187,13 +183,7 @@ def _replay(sent: set[str], values: dict[str, Any]) -> None:
     """After a new session's first run drew its widgets: run the callbacks of those whose browser
     value differs from the link's (the reader's action that reached this session first), then
     rerun so the page shows it."""
-    changed = []
-    for key in sent & _CALLBACKS.keys():
-        callback, args, kwargs, click = _CALLBACKS[key]
-        now = st.session_state.get(key)
-        if (now is True) if click else (key in values and now != values[key]):
-            changed.append((callback, args, kwargs))
-    before = state()
+    changed, before = CALLBACKS.changed(sent, values, st.session_state), state()
     for callback, args, kwargs in changed:
         callback(*args, **kwargs)
     if MAP_KEY in sent:  # the map's report: a click on it, or where the reader moved it
