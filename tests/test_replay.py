@@ -9,7 +9,7 @@ def test_only_the_widget_the_reader_changed_and_a_clicked_button_are_replayed():
     done: list[str] = []
     callbacks = Callbacks()
     options = callbacks.on("show_rail", done.append, "rail")
-    assert options["on_change"] is done.append and options["args"] == ("rail",) and options["key"] == "show_rail"
+    assert options["on_change"] == done.append and options["args"] == ("rail",) and options["key"] == "show_rail"
     callbacks.on("show_parks", done.append, "parks")
     callbacks.on("step_next", done.append, "next", click=True)
     callbacks.on("step_prev", done.append, "prev", click=True)
