@@ -262,6 +262,14 @@ def _on_sketch_delete(sketch_id: str) -> None:
 
 
 # --- panels ------------------------------------------------------------------------------------
+def _lazy(label: str, key: str, expanded: bool = False) -> Any | None:
+    """An expander whose content is drawn only while it is open (opening or closing it reruns):
+    a closed panel costs the browser nothing to draw at a first visit (the React work that made
+    the page's long tasks) nor the server anything to resend on each rerun. None when closed."""
+    panel = st.expander(label, expanded=expanded, key=key, on_change="rerun")
+    return panel if panel.open else None
+
+
 def _toggles(ls: LayerSet, lang: Lang) -> None:
     st.subheader(ui("layers", lang))
     for group_title, specs in ls.catalog.grouped():
@@ -302,7 +310,9 @@ def _upload_panel(lang: Lang) -> None:
 def _save_panel(lang: Lang) -> None:
     """Save and share: the title, author and note, the story's steps, and the links a save gives."""
     ss, opened = st.session_state, st.session_state.get("opened")
-    with st.expander(ui("save_share", lang), expanded=bool(ss.get("save_done") or ss.get("save_error"))):
+    if not (panel := _lazy(ui("save_share", lang), "save_open", bool(ss.get("save_done") or ss.get("save_error")))):
+        return
+    with panel:
         if opened:
             text = ui("opened_editable" if opened.editable else "opened_view_only", lang)
             st.caption(text.format(title=md(opened.title.get(lang)), version=opened.version))
@@ -358,7 +368,9 @@ def _story_editor(lang: Lang) -> None:
 
 def _saved_list(lang: Lang) -> None:
     """已保存的地图 / Saved maps: the built-in story and every saved map and story, one click to open."""
-    with st.expander(ui("saved_maps", lang)):
+    if not (panel := _lazy(ui("saved_maps", lang), "saved_open")):
+        return  # closed: not even the database is asked
+    with panel:
         st.button(
             ui("builtin_story", lang).format(n=len(shared().views)), key="open_builtin", on_click=_on_open, args=(None,)
         )
@@ -461,8 +473,8 @@ def _sidebar(ls: LayerSet, lang: Lang) -> None:
         _export_panel(ls, lang)
         _print_panel(ls, lang)
         _data_panel(ls, lang)
-        with st.expander(ui("share_link", lang)):  # a text box, not st.code: no 1.5 MB highlighter
-            st.text_input(ui("share_link", lang), key=keys.SHARE_LINK, label_visibility="collapsed")
+        if panel := _lazy(ui("share_link", lang), "share_open"):  # a text box, not st.code: no 1.5 MB highlighter
+            panel.text_input(ui("share_link", lang), key=keys.SHARE_LINK, label_visibility="collapsed")
 
 
 def _notices(lang: Lang) -> None:
@@ -578,7 +590,9 @@ def _print_panel(ls: LayerSet, lang: Lang) -> None:
 
 def _data_panel(ls: LayerSet, lang: Lang) -> None:
     """The visible layers for GIS and CAD tools: one zip in the chosen format, made on request."""
-    with st.expander(ui("download_data", lang)):
+    if not (panel := _lazy(ui("download_data", lang), "data_open")):
+        return
+    with panel:
         st.caption(ui("data_hint", lang))
         fmt = st.selectbox(ui("data_format", lang), FORMATS, format_func=format_label, key="data_format")
         encoding = "utf-8"
@@ -607,9 +621,9 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
     if notice := st.session_state.get("sketch_notice"):
         st.info(md(notice.get(lang)))
     _changes(ls, lang)
-    with st.expander(ui("unknown_title", lang), expanded=False):
-        st.markdown(md(ls.catalog.unknown_note.get(lang)))
-        st.markdown("\n".join(f"- {md(n)}" for n in unlocated(ls, lang)))
+    if panel := _lazy(ui("unknown_title", lang), "unknown_open"):
+        panel.markdown(md(ls.catalog.unknown_note.get(lang)))
+        panel.markdown("\n".join(f"- {md(n)}" for n in unlocated(ls, lang)))
     with st.expander(ui("table", lang), expanded=False):
         if not st.toggle(ui("show_table", lang), key="show_table"):
             return
@@ -625,7 +639,7 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 
 
 def main() -> None:
-    for key in saving.FORM_KEYS:  # kept while their widgets are not drawn (presenting)
+    for key in (*saving.FORM_KEYS, "data_format", "data_encoding"):  # kept while not drawn (presenting, closed)
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     sent = _sent_by_browser() if "map_state" not in st.session_state else set()

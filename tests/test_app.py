@@ -157,6 +157,21 @@ def test_panning_by_hand_goes_into_the_link(app):
     assert (app.query_params["lat"], app.query_params["lon"], app.query_params["z"]) == ("28.5000", "106.9000", "9")
 
 
+def test_a_closed_panel_draws_nothing_and_keeps_what_was_typed_in_it(app):
+    """Save and share is drawn as it opens (a first visit draws, and every rerun resends, none of
+    its form while it is closed); what the reader typed in it is still there when it opens again."""
+    assert "save_title_zh" not in [t.key for t in app.text_input]
+    app.session_state["save_open"] = True  # the reader opens the panel: the expander's state
+    app.run()
+    app.text_input(key="save_title_zh").input("两江走廊").run()
+    app.session_state["save_open"] = False
+    app.run()
+    assert "save_title_zh" not in [t.key for t in app.text_input]
+    app.session_state["save_open"] = True
+    app.run()
+    assert app.text_input(key="save_title_zh").value == "两江走廊"
+
+
 def test_table_download_offers_the_visible_layers(app):
     app.toggle(key="show_table").set_value(True).run()
     frames = [d.value for d in app.dataframe]

@@ -97,8 +97,10 @@ def test_a_saved_map_opens_from_its_view_link_and_only_the_edit_link_changes_it(
     context.close()
     context, page, frame, _ = open_dashboard(chromium, view)
     assert "parks" not in _shown(frame)["visible"] and "user_plots" in _shown(frame)["visible"]
-    page.get_by_text("已保存的地图").click()
-    assert page.get_by_role("button", name=re.compile(re.escape("<img src=x"))).count() == 1  # the list, as text
+    page.get_by_text("已保存的地图").click()  # drawn as it opens (the closed panel asks the database nothing)
+    entry = page.get_by_role("button", name=re.compile(re.escape("<img src=x")))
+    entry.first.wait_for(timeout=30_000)
+    assert entry.count() == 1  # the list, as text
     assert errors == [] and errors2 == []
     context.close()
     token = edit.split("edit=", 1)[1]
