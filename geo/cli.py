@@ -164,24 +164,46 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print(args: argparse.Namespace) -> int:
-    """A print-ready sheet: PDF, PNG or SVG by the file's ending."""
-    import datetime as dt
+def _picture_size(text: str) -> tuple[int, int]:
+    """--picture's WxH in pixels, each 100–4000."""
+    try:
+        width, height = (int(part) for part in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise _Usage(f"--picture: {text!r} is not WIDTHxHEIGHT in pixels, e.g. 1200x900") from None
+    if not (100 <= width <= 4000 and 100 <= height <= 4000):
+        raise _Usage(f"--picture: {width}×{height} px: each side must be 100–4000")
+    return width, height
 
-    from geo import state as ms
-    from geo.data.layers import LayerError
-    from geo.printing.sheet import PAPER_MM, Sheet, render, render_pages
 
-    out = Path(args.out)
+def _print_format(args: argparse.Namespace, out: Path) -> tuple[str, tuple[int, int] | None]:
+    """The sheet's format (by OUT's ending) and --picture's size, the options checked first."""
+    from geo.printing.sheet import PAPER_MM
+
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "png", "svg"):
         raise _Usage(f"OUT must end in .pdf, .png or .svg, not {out.suffix or '(nothing)'}")
+    picture = _picture_size(args.picture) if args.picture else None
+    if picture and (fmt != "png" or args.story):
+        raise _Usage("--picture draws one map as a PNG: OUT must end in .png, and no --story")
     if args.size not in PAPER_MM:
         raise _Usage(f"--size: {args.size!r} is not one of {', '.join(PAPER_MM)}")
     if not 50 <= args.dpi <= 1200:
         raise _Usage(f"--dpi: {args.dpi} is outside 50–1200")
     if args.story and fmt != "pdf":
         raise _Usage("--story makes one PDF with a page per step: OUT must end in .pdf")
+    return fmt, picture
+
+
+def _print(args: argparse.Namespace) -> int:
+    """A print-ready sheet: PDF, PNG or SVG by the file's ending (or with --picture the map alone)."""
+    import datetime as dt
+
+    from geo import state as ms
+    from geo.data.layers import LayerError
+    from geo.printing.sheet import Sheet, render, render_pages, render_picture
+
+    out = Path(args.out)
+    fmt, picture = _print_format(args, out)
     if args.view is None and args.layers is None and not (args.map or args.story):
         args.view = "overview"  # the default sheet: the whole zone
     try:
@@ -194,12 +216,15 @@ def _print(args: argparse.Namespace) -> int:
         if not any(v.id.startswith("step-") for v in views):
             raise _Usage(f"--story {args.story}: this is a saved map, not a story (use --map)")
         data = render_pages(layerset, [ms.open_view(state, layerset, v) for v in views], views, sheet)
+    elif picture:
+        data = render_picture(layerset, state, views, *picture)
     else:
         data = render(layerset, state, views, fmt, sheet)  # type: ignore[arg-type]
     if not _write(out, data):
         return 2
+    what = f"the map alone at {picture[0]}×{picture[1]} px" if picture else f"{args.size} {args.orientation}"
     pages = f", {len(views)} pages" if args.story else ""
-    print(f"wrote {out} ({len(data) / 1024:.0f} KB, {args.size} {args.orientation}{pages}, lang={state.lang})")
+    print(f"wrote {out} ({len(data) / 1024:.0f} KB, {what}{pages}, lang={state.lang})")
     return 0
 
 
@@ -264,6 +289,29 @@ def _maps(args: argparse.Namespace) -> int:
     for e in entries:
         title = " / ".join(t for t in (e.title.zh, e.title.en) if t)
         print(f"{e.id}  {e.kind:<5}  {e.updated:%Y-%m-%d %H:%M}  {e.features:>6} features  {e.author or '-'}  {title}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    """Write the live map's files under static/yq, as a replica does at its first run, and print
+    their addresses as JSON (deploy/serve asks the browser to fetch them with the page)."""
+    import json
+
+    from geo.app.appdata import AppData
+
+    assets = AppData().live_assets(args.url_base)
+    if assets.links is None:
+        print("error: cannot write the map's files under static/yq (see the warning above)", file=sys.stderr)
+        return 1
+    scripts, stylesheets = assets.links
+    found = {
+        "scripts": [url for _, url in scripts],
+        "stylesheets": [url for _, url in stylesheets],
+        "data": dict(assets.bundles),
+        "texts": dict(assets.texts),
+        "images": dict(assets.images),
+    }
+    print(json.dumps(found, ensure_ascii=False, indent=1))
     return 0
 
 
@@ -377,6 +425,8 @@ def _add_print(sub: Any) -> None:
     p.add_argument("--title", default=None, help="a title of your own")
     p.add_argument("--notice", choices=["internal"], default=None, help="internal: 内部用图，不得公开")
     p.add_argument("--story", default=None, metavar="ID", help="a saved story: one PDF with a page per step")
+    picture = "the map alone, WxH pixels, no sheet around it (PNG): deploy/serve's first-visit picture"
+    p.add_argument("--picture", default=None, metavar="WxH", help=picture)
     _add_input_options(p)
     p.set_defaults(func=_print, include_key=False)
 
@@ -410,6 +460,9 @@ def _parser() -> argparse.ArgumentParser:
     p_maps = sub.add_parser("maps", help="saved maps and stories (YQ_DATABASE_URL, else data/yuqian.sqlite)")
     maps_sub = p_maps.add_subparsers(dest="maps_command", required=True)
     maps_sub.add_parser("list", help="list them, newest change first").set_defaults(func=_maps)
+    p_publish = sub.add_parser("publish", help="write the live map's files under static/yq and print their URLs")
+    p_publish.add_argument("--url-base", default="", help='the dashboard\'s base URL path ("" at the root, "/map")')
+    p_publish.set_defaults(func=_publish)
     p_fonts = sub.add_parser("fonts", help="remake the print sheet's font subset (needs Debian's fonts-noto-cjk)")
     p_fonts.set_defaults(func=_fonts)
     p_validate = sub.add_parser("validate", help="check files before adding them as layers")

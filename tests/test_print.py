@@ -105,6 +105,18 @@ def test_the_same_inputs_give_the_same_bytes(tmp_path):
         assert first.read_bytes() == second.read_bytes(), fmt
 
 
+def test_the_map_alone_as_a_picture_fills_it_edge_to_edge(tmp_path):
+    """deploy/serve's first-visit picture: the map at the asked size, with no paper around it."""
+    out = tmp_path / "map.png"
+    assert _run(str(out), "--picture", "600x400").returncode == 0
+    image = np.asarray(Image.open(out).convert("RGB"), dtype=int)
+    assert image.shape[:2] == (400, 600)
+    edges = np.concatenate([image[3], image[-4], image[:, 3], image[:, -4]])
+    assert (edges.min(axis=1) >= 250).mean() < 0.2  # the map's face and relief, not the sheet's white margin
+    orange = (image[..., 0] - image[..., 2] > 50) & (image[..., 0] > 200)  # 沿线区县's fill over the relief
+    assert orange.mean() > 0.02
+
+
 def test_svg_keeps_text_as_text(tmp_path):
     out = tmp_path / "map.svg"
     assert _run(str(out), "--view", "belt", "--size", "A3", "--orientation", "portrait").returncode == 0
@@ -120,6 +132,9 @@ def test_svg_keeps_text_as_text(tmp_path):
         (["map.png", "--dpi", "10"], "--dpi"),
         (["map.pdf", "--view", "nowhere"], "unknown view"),
         (["map.pdf", "--notice", "public"], "invalid choice"),
+        (["map.pdf", "--picture", "600x400"], "--picture"),
+        (["map.png", "--picture", "big"], "--picture"),
+        (["map.png", "--picture", "20x20"], "--picture"),
     ],
 )
 def test_bad_arguments_give_one_line_and_exit_2(tmp_path, args, message):

@@ -38,7 +38,7 @@ from geo.printing.parts import (
     place_labels,
     sources_text,
 )
-from geo.spatial.camera import Bounds, Camera
+from geo.spatial.camera import Bounds, Camera, fitted_view
 from geo.spatial.families import GEOMETRY_FAMILIES
 from geo.spatial.measure import CHINA_ALBERS
 from geo.state import MapState, view_of, where
@@ -52,6 +52,9 @@ T = TypeVar("T")
 Format = Literal["pdf", "png", "svg"]
 PAPER_MM = {"A4": (297, 210), "A3": (420, 297), "A2": (594, 420), "A1": (841, 594), "A0": (1189, 841)}
 MM = 1 / 25.4
+# What the live map keeps free when it fits bounds (geo/static/apply.js fitPadding), in pixels: left
+# (its buttons), top, right (the legend, open as the map opens: 266 px, and 20), bottom
+LIVE_PADDING = (60, 20, 286, 20)
 
 
 @dataclass(frozen=True)
@@ -72,12 +75,18 @@ class Sheet:
         return w * MM, h * MM
 
 
-def _extent(state: MapState, views: Sequence[View], zone: Bounds) -> tuple[float, float, float, float]:
-    """(west, south, east, north) in degrees: the state's camera, its view's extent, or the zone."""
+def _camera(state: MapState, views: Sequence[View], zone: Bounds) -> Camera:
+    """Where the sheet looks: the state's camera, its view's, or the whole zone."""
     camera = where(state)
     if camera is None:
         view = view_of(state, views)
         camera = view.camera if view else Camera(bounds=zone)
+    return camera
+
+
+def _extent(state: MapState, views: Sequence[View], zone: Bounds) -> tuple[float, float, float, float]:
+    """(west, south, east, north) in degrees: the state's camera, its view's extent, or the zone."""
+    camera = _camera(state, views, zone)
     if camera.bounds is not None:
         (south, west), (north, east) = camera.bounds
         return west, south, east, north
@@ -367,6 +376,34 @@ def render_pages(layerset: LayerSet, states: Sequence[MapState], views: Sequence
     return out.getvalue()
 
 
+def render_picture(layerset: LayerSet, state: MapState, views: Sequence[View], width_px: int, height_px: int) -> bytes:
+    """The map of `state` alone, with no sheet around it, as a `width_px` × `height_px` PNG: the
+    picture a first visit shows where the live map is about to be (deploy/serve). Drawn like the
+    sheets' map frame (Albers; the live map's Web Mercator differs little at these latitudes),
+    with its scale bar, north arrow and names, type about the size of the live map's."""
+    import matplotlib
+    from matplotlib import font_manager
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    dpi = 100
+    family, path = cjk_font(_typed(layerset, state, views, Sheet()))
+    if path is not None:
+        font_manager.fontManager.addfont(str(path))
+    whole: Box = (0, 0, 1, 1)
+    layout = Layout(width_px / dpi, height_px / dpi, 8.5, 0, 0, whole, whole, whole, 0, 0)
+    west, south, east, north = _extent(state, views, layerset.catalog.extent)
+    if (bounds := _camera(state, views, layerset.catalog.extent).bounds) is not None:
+        # as much around them as the live map shows once it has fitted them in a frame of this
+        # size (whole zooms, room for its buttons and its legend)
+        (south, west), (north, east) = fitted_view(bounds, width_px, height_px, LIVE_PADDING)
+    with matplotlib.rc_context(_rc(family)):  # type: ignore[arg-type]
+        fig = Figure(figsize=(layout.width, layout.height), dpi=dpi)
+        FigureCanvasAgg(fig)
+        _map(fig, whole, in_year(layerset, state.year), state, (west, south, east, north), layout)
+        return _save(fig, "png", dpi)
+
+
 def _drawn(
     layerset: LayerSet, state: MapState, views: Sequence[View], fmt: Format, sheet: Sheet, finish: Callable[[Figure], T]
 ) -> T:
@@ -415,4 +452,4 @@ def _drawn(
         return finish(fig)
 
 
-__all__ = ["PAPER_MM", "Format", "Sheet", "render", "render_pages"]
+__all__ = ["PAPER_MM", "Format", "Sheet", "render", "render_pages", "render_picture"]

@@ -55,6 +55,35 @@ class Camera:
         return {"center": list(self.centre), "zoom": self.zoom}
 
 
+def _mercator(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator pixel coordinates at `zoom` (Leaflet's EPSG:3857 with 256 px tiles)."""
+    size = 256 * 2**zoom
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2
+    return (lon + 180) / 360 * size, y * size
+
+
+def _inverse(x: float, y: float, zoom: float) -> LatLon:
+    size = 256 * 2**zoom
+    return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / size)))), x / size * 360 - 180
+
+
+def fitted_view(bounds: Bounds, width_px: int, height_px: int, padding: tuple[int, int, int, int]) -> Bounds:
+    """What a `width_px` × `height_px` web map shows once it has fitted `bounds` as Leaflet's
+    ``fitBounds`` does with the live map's padding (left, top, right, bottom): the largest whole
+    zoom (at most MAX_ZOOM) at which `bounds` fit inside the padding, centred within it."""
+    (south, west), (north, east) = bounds
+    left, top, right, bottom = padding
+    x0, y0 = _mercator(north, west, 0)
+    x1, y1 = _mercator(south, east, 0)
+    scale = min((width_px - left - right) / max(x1 - x0, 1e-9), (height_px - top - bottom) / max(y1 - y0, 1e-9))
+    zoom = min(MAX_ZOOM, math.floor(round(math.log2(scale), 2)))  # within 1 % of a whole zoom: that zoom
+    cx = (x0 + x1) / 2 * 2**zoom + (right - left) / 2
+    cy = (y0 + y1) / 2 * 2**zoom + (bottom - top) / 2
+    north_west = _inverse(cx - width_px / 2, cy - height_px / 2, zoom)
+    south_east = _inverse(cx + width_px / 2, cy + height_px / 2, zoom)
+    return (south_east[0], north_west[1]), (north_west[0], south_east[1])
+
+
 def camera_for(geom: BaseGeometry) -> Camera:
     """A camera that shows `geom` whole: its bounds (fitted in the browser around the legend), or
     for a point, the point at a close zoom."""
@@ -87,5 +116,6 @@ __all__ = [
     "LatLon",
     "camera_for",
     "fit_zoom",
+    "fitted_view",
     "parse_bounds",
 ]
