@@ -7,6 +7,8 @@ because the link carries the state; Ctrl-C/SIGTERM stops everything.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.browser import (
     SHOWN_STATE,
@@ -103,9 +106,9 @@ def test_first_visits_spread_over_both_replicas_and_each_browser_sticks_to_one(s
     for _ in range(40):  # no cookie: a new id each time, hashed onto the replicas
         with urllib.request.urlopen(url + "/") as reply:
             cookies.append(re.search(r"yq_replica=(\w+)", reply.headers["Set-Cookie"]).group(1))
-    for sticky in cookies[:10]:  # with its cookie, a browser always reaches the same replica
-        for _ in range(3):
-            request = urllib.request.Request(url + "/", headers={"Cookie": f"yq_replica={sticky}"})
+    for sticky in cookies:  # with its cookie, a browser always reaches the same replica (the page itself
+        for _ in range(3):  # comes from nginx, which deploy/serve gave it: what follows, from a replica)
+            request = urllib.request.Request(url + "/_stcore/health", headers={"Cookie": f"yq_replica={sticky}"})
             urllib.request.urlopen(request).close()
     by_cookie: dict[str, set[str]] = defaultdict(set)
     for _path, replica, sticky in access_log(run_dir):
@@ -208,7 +211,10 @@ FIRST_PAINT = """(() => {
     if (main) { window.__yq_paint.lefts.push(Math.round(main.getBoundingClientRect().left)); }
     const picture = document.querySelector(".yq-preview img");
     if (picture && picture.naturalWidth > 0 && picture.getBoundingClientRect().width > 300
-        && getComputedStyle(picture.parentElement).display !== "none") { window.__yq_paint.preview = true; }
+        && getComputedStyle(picture.parentElement).display !== "none") {
+      const r = picture.getBoundingClientRect();
+      window.__yq_paint.preview = [r.left, r.top, r.right, r.bottom].map(Math.round);
+    }
     if (window.__yq_paint.lefts.length < 400) { requestAnimationFrame(look); }
   };
   requestAnimationFrame(look);
@@ -221,7 +227,8 @@ FIRST_PAINT = """(() => {
 def test_a_first_visit_through_nginx_does_not_jump(served, chromium):
     url, *_ = served
     with urllib.request.urlopen(url + "/", timeout=10) as reply:
-        head = reply.read().decode("utf-8").split("</head>")[0]
+        page_html = reply.read().decode("utf-8")
+        head = page_html.split("</head>")[0]
     assert 'section[data-testid="stSidebar"]' in head and "firstpaint" not in head  # inlined, comments gone
     context = chromium.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -231,11 +238,19 @@ def test_a_first_visit_through_nginx_does_not_jump(served, chromium):
     page.wait_for_timeout(1500)
     seen = page.evaluate("window.__yq_paint")
     preview_gone = page.evaluate("getComputedStyle(document.querySelector('.yq-preview')).display") == "none"
+    frame = page.evaluate(
+        "(() => { const r = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')"
+        ".getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round); })()"
+    )
     context.close()
-    # until the live map is there, the overview's picture (drawn by deploy/serve) is where it goes
-    with urllib.request.urlopen(url + "/yq-preview.jpg", timeout=10) as reply:
-        assert reply.headers["Content-Type"] == "image/jpeg" and reply.read(3) == b"\xff\xd8\xff"
+    # until the live map is there, a picture of the map (drawn by deploy/serve, inside the page: no
+    # request of its own) is where the map then is
+    picture = re.search(r'<img src="data:image/webp;base64,([^"]+)"', page_html)
+    assert picture and Image.open(io.BytesIO(base64.b64decode(picture.group(1)))).size == (900, 675)
     assert seen["preview"] and preview_gone
+    left, top, right, bottom = seen["preview"]
+    assert abs(left - frame[0]) <= 4 and abs(right - frame[2]) <= 24 and abs(bottom - frame[3]) <= 24, (seen, frame)
+    assert abs(top - frame[1]) <= 40, (seen, frame)
     # the map's column is beside the sidebar's room from the first frame it is drawn in (it used to
     # start at the window's left edge and jump 300 px right when the sidebar arrived)
     assert seen["lefts"] and set(seen["lefts"]) == {300}, seen["lefts"][:20]

@@ -8,7 +8,7 @@ may both compute it; the results are equal.)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ class LiveAssets:
     links: tuple[Links, Links] | None
     bundles: Mapping[Lang, str]
     texts: Mapping[Lang, str]
+    images: Mapping[str, str] = field(default_factory=dict)  # a raster layer's id: its picture's URL
 
 
 class AppData:
@@ -89,7 +90,10 @@ class AppData:
         urls = publish(files, APP_STATIC_DIR, url_base)
         links = published_links(APP_STATIC_DIR, url_base)
         return LiveAssets(
-            links, {lang: urls[f"data_{lang}"] for lang in LANGS}, {lang: urls[f"texts_{lang}"] for lang in LANGS}
+            links,
+            {lang: urls[f"data_{lang}"] for lang in LANGS},
+            {lang: urls[f"texts_{lang}"] for lang in LANGS},
+            images,
         )
 
     def _images(self) -> dict[str, tuple[bytes, str]]:
