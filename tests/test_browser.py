@@ -234,6 +234,42 @@ def test_clicks_made_while_a_rerun_runs_are_all_applied(chromium, dashboard_url)
     page.close()
 
 
+def test_a_map_opening_reports_once_and_opens_where_its_first_picture_showed(chromium, dashboard_url, layerset):
+    """As the map opens it sizes its frame and fits the zone: one report of where it is (one rerun of
+    the dashboard), not one per move (there were three: a flight, then a refit), with no flight
+    under the reader; and it shows what deploy/serve's first picture of it shows (geo.spatial.
+    camera.fitted_view, the same rule as Leaflet's fitBounds with the live map's padding)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from geo.printing.sheet import LIVE_PADDING
+    from geo.spatial.camera import fitted_view
+
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})  # the legend starts closed here
+    reruns: list[str] = []  # the map's report each rerun carries (every rerun sends every widget's value)
+
+    def sent(payload: bytes | str) -> None:
+        if isinstance(payload, bytes) and (message := BackMsg.FromString(payload)).WhichOneof("type") == "rerun_script":
+            widgets = message.rerun_script.widget_states.widgets
+            reruns.append(next((w.json_value for w in widgets if '"last_object_clicked"' in w.json_value), ""))
+
+    page.on("websocket", lambda ws: ws.on("framesent", sent))
+    page.goto(dashboard_url + "/")
+    frame = map_frame(page)
+    wait_for(page, lambda: painted(frame) > 50, what="features painted")
+    page.wait_for_timeout(3000)  # the map's reports come 250 ms after a move; a flight took 0.8 s
+    idle(page)
+    reports = [now for before, now in zip(["", *reruns], reruns, strict=False) if now != before]
+    assert len(reports) == 1, reruns
+    shown = frame.evaluate(
+        "(() => { const b = yq.map.getBounds(), s = yq.map.getSize();"
+        " return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast(), s.x, s.y, yq.moving]; })()"
+    )
+    (south, west), (north, east) = fitted_view(layerset.catalog.extent, shown[4], shown[5], LIVE_PADDING)
+    degrees = max(abs(a - b) for a, b in zip(shown[:4], (south, west, north, east), strict=True))
+    assert degrees < 0.05 and shown[6] is False, (shown, (south, west, north, east))
+    page.close()
+
+
 QIJIANG_VERTEX = """(() => {
     let out = null;
     yq.groups.scope_yanxian.eachLayer(g => g.eachLayer(f => {

@@ -148,8 +148,11 @@
 
   function setCamera(map, camera, seq, animate) {
     if (!camera || seq === yq.cameraSeq) { return; }
+    // the map's first camera is where it opens, not a flight: a flight at load moved the map under
+    // the reader for most of a second after it appeared, and reported three places to the page
+    var first = yq.cameraSeq === undefined;
     yq.cameraSeq = seq;
-    animate = animate && !(yq.reducedMotion && yq.reducedMotion());  // readers who ask for less motion: a jump
+    animate = animate && !first && !(yq.reducedMotion && yq.reducedMotion());  // readers who ask for less motion: a jump
     if (camera.bounds) {
       var fit = fitPadding(map, L.latLngBounds(camera.bounds));
       if (animate) { fit.duration = 0.8; map.flyToBounds(camera.bounds, fit); }

@@ -119,6 +119,31 @@
     }).observe(main);
   }
 
+  /* The map component (streamlit-folium) reports where the map is 250 ms after each move, and each
+   * report reruns the dashboard. As it opens the map moves twice (its frame sized, then the first
+   * state's camera): two reports, two reruns, the second one soon after the first. Its reports are
+   * held from the start until the first state is applied; then a report of a move it made goes
+   * as usual, and with no move the held one goes. At most 5 s held. */
+  function holdReports() {
+    var S = window.Streamlit;
+    if (!page() || !S || typeof S.setComponentValue !== "function" || S.yqHeld) { return; }
+    var send = S.setComponentValue, held = null, open = false, sent = false;
+    S.yqHeld = true;
+    S.setComponentValue = function () {
+      if (!open) { held = arguments; return undefined; }
+      sent = true;
+      return send.apply(S, arguments);
+    };
+    function release() {
+      if (open) { return; }
+      open = true;
+      setTimeout(function () { if (!sent && held) { send.apply(S, held); } }, 400);
+    }
+    yq.on("applied", release);
+    setTimeout(release, 5000);
+  }
+  holdReports();
+
   yq.on("boot", function pageOnMap(map) {
     listenKeys();
     var p = page();
