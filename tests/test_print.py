@@ -114,7 +114,7 @@ def test_the_map_alone_as_a_picture_fills_it_edge_to_edge(tmp_path):
     edges = np.concatenate([image[3], image[-4], image[:, 3], image[:, -4]])
     assert (edges.min(axis=1) >= 250).mean() < 0.2  # the map's face and relief, not the sheet's white margin
     orange = (image[..., 0] - image[..., 2] > 50) & (image[..., 0] > 200)  # 沿线区县's fill over the relief
-    assert orange.mean() > 0.02
+    assert orange.mean() > 0.003  # small: the picture shows as much around the zone as the map will
 
 
 def test_svg_keeps_text_as_text(tmp_path):
