@@ -238,6 +238,10 @@ def test_a_first_visit_through_nginx_does_not_jump(served, chromium, link):
     wait_for(page, lambda: painted(map_frame(page)) > 50, what="the map painted", timeout=60)
     page.wait_for_timeout(1500)
     seen = page.evaluate("window.__yq_paint")
+    ahead = page.evaluate("[...document.querySelectorAll('link[rel=prefetch]')].map(l => l.href.split('/').pop())")
+    data = [f for f in ahead if f.startswith("data_")]
+    assert len(data) == 1 and data[0].startswith("data_zh."), ahead  # the link's language's only
+    assert any(f.startswith("leaflet.") for f in ahead) and any(f.startswith("main.") for f in ahead)
     preview_gone = page.evaluate("getComputedStyle(document.querySelector('.yq-preview')).display") == "none"
     frame = page.evaluate(
         "(() => { const r = document.querySelector('iframe[title=\"streamlit_folium.st_folium\"]')"
