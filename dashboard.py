@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo import state as ms
-from geo.app import keys, panels, picking, saving
+from geo.app import keys, panels, saving
 from geo.app.appdata import AppData
 from geo.app.details import details_html, feature_details, unlocated
 from geo.app.downloads import features_geojson, features_table
@@ -38,7 +38,7 @@ from geo.store.database import StoreError, database_url
 from geo.store.store import Store
 from geo.uploads import sketches as sk
 from geo.uploads.files import Limits
-from geo.uploads.held import read_held, release_freed_memory
+from geo.uploads.held import release_freed_memory
 from geo.uploads.layer import ENCODINGS, NO_CRS_CHOICES, UPLOAD_OPTIONS
 from geo.web.export import export_html
 from geo.web.livemap import gcj_html, numbered, sync_html
@@ -46,10 +46,9 @@ from geo.web.livemap import live_groups as make_live_groups
 from geo.web.mapview import base_map
 from geo.web.popups import md
 
-MAP_KEY = "map"
 # what the map reports: the clicked feature's identity (yq.picked), where the reader moved the map
 REPORTS = ["last_active_drawing", "last_object_clicked", "center", "zoom"]
-MAP_OPTIONS = {"key": MAP_KEY, "height": 700, "use_container_width": True, "returned_objects": REPORTS}
+MAP_OPTIONS = {"key": keys.MAP, "height": 700, "use_container_width": True, "returned_objects": REPORTS}
 
 st.set_page_config(
     page_title="渝黔合作先行示范区 · Chongqing–Guizhou Pilot Zone", layout="wide", initial_sidebar_state="auto"
@@ -186,8 +185,8 @@ def _replay(sent: set[str], values: dict[str, Any]) -> None:
     changed, before = CALLBACKS.changed(sent, values, st.session_state), state()
     for callback, args, kwargs in changed:
         callback(*args, **kwargs)
-    if MAP_KEY in sent:  # the map's report: a click on it, or where the reader moved it
-        _on_map_report(session_layers())
+    if keys.MAP in sent:  # the map's report: a click on it, or where the reader moved it
+        _on_map_report()
     if changed or state() != before:
         st.rerun()
 
@@ -207,12 +206,11 @@ def _on_upload() -> None:
         return
     options = {k: ss.get(f"upload_{k}") for k in UPLOAD_OPTIONS}
     try:
-        held = read_held(upload.name, upload.getvalue(), options, env=os.environ)  # shared if read before
+        layer_id = work().add_upload(upload.name, upload.getvalue(), options, os.environ)
     except LayerError as exc:
         ss.upload_error = exc
         return
-    ss.user_layers = {**ss.get("user_layers", {}), held.spec.id: held}
-    commit(ms.toggle(state(), session_layers(), held.spec.id, True))
+    commit(ms.toggle(state(), session_layers(), layer_id, True))
 
 
 def _on_save(**how: bool) -> None:
@@ -238,22 +236,13 @@ def _on_step(action: str, index: int = -1) -> None:
 
 
 def _on_remove(layer_id: str) -> None:
-    st.session_state.user_layers = {k: v for k, v in st.session_state.user_layers.items() if k != layer_id}
-    commit(ms.forget_layer(state(), layer_id))
+    commit(work().remove_layer(state(), layer_id))
 
 
-def _on_map_report(ls: LayerSet) -> None:
-    """What the map reported: a clicked feature (its layer and id, sent by the browser) selects
-    it; where the reader panned or zoomed is kept, so links and exports show what they see; a
-    sketch drawn is kept and selected."""
-    ss, crs = st.session_state, shared().basemap(state().basemap).crs
-    seen = {"seen_seq": ss.get("seen_seq"), "last_click": ss.get("last_click")}
-    returned = ss.get(MAP_KEY) or {}
-    new, ss.seen_seq, ss.last_click = picking.after_report(state(), ls, returned, crs, **seen)
-    commit(new)
-    if ss.last_click != seen["last_click"] and (drawn := picking.reported_sketch(returned)):
-        if (key := work().take_sketch(*drawn)) is not None:
-            commit(ms.select(state(), session_layers(), key, zoom_to=False))
+def _on_map_report() -> None:
+    """What the map reported (geo.app.workspace: a click selects, a move is kept, a sketch taken)."""
+    crs = shared().basemap(state().basemap).crs
+    commit(work().after_report(state(), shared().in_year(state().year), crs))
 
 
 def _on_sketch_delete(sketch_id: str) -> None:
@@ -639,12 +628,12 @@ def _below_map(ls: LayerSet, lang: Lang) -> None:
 
 
 def main() -> None:
-    for key in (*saving.FORM_KEYS, "data_format", "data_encoding"):  # kept while not drawn (presenting, closed)
+    for key in keys.KEPT_UNDRAWN:  # kept while not drawn (presenting, a closed panel)
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
     sent = _sent_by_browser() if "map_state" not in st.session_state else set()
     state()  # the first run of a session: the state the link asks for (or the defaults), with notices
-    _on_map_report(session_layers())
+    _on_map_report()
     ls = session_layers()  # with what the report may have added (a sketch)
     opened = st.session_state.get("opened")
     values = panels.widget_values(state(), ls, st.context.url or "", opened.id if opened else None)

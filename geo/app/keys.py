@@ -11,6 +11,13 @@ LANG_CHOICE = "lang_choice"
 PRESENT_TOGGLE = "present_toggle"
 LABELS_TOGGLE = "labels_toggle"
 SHARE_LINK = "share_link"
+MAP = "map"  # the live map's reports (streamlit-folium's value)
+# text the reader typed or chose in panels that are not always drawn (presenting, a closed panel):
+# kept while their widgets are away (the save form's fields, then the data download's choices)
+KEPT_UNDRAWN = (
+    "save_title_zh", "save_title_en", "save_author", "save_note", "step_caption_zh", "step_caption_en",
+    "data_format", "data_encoding",
+)  # fmt: skip
 STEP_PREV = "step_prev"
 STEP_NEXT = "step_next"
 PRESENT_EXIT = "present_exit"

@@ -27,7 +27,6 @@ UserLayers = Mapping[str, tuple[LayerSpec, gpd.GeoDataFrame, LoadReport]]
 MAP_PARAM, EDIT_PARAM = "map", "edit"
 STEP_PREFIX = "step-"
 # the save form's and story editor's fields (widget keys), kept across runs that do not draw them
-FORM_KEYS = ("save_title_zh", "save_title_en", "save_author", "save_note", "step_caption_zh", "step_caption_en")
 
 
 @dataclass(frozen=True)
@@ -182,7 +181,6 @@ def entry_label(kind: str, title: Text, author: str, when: str, lang: Lang) -> s
 
 __all__ = [
     "EDIT_PARAM",
-    "FORM_KEYS",
     "MAP_PARAM",
     "Opened",
     "check_id",

@@ -5,12 +5,12 @@ the story being built and the saved map opened, kept in the session's mapping (S
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from geo import state as ms
-from geo.app import saving
-from geo.data.basemaps import Basemap
+from geo.app import keys, picking, saving
+from geo.data.basemaps import Basemap, Crs
 from geo.data.layers import LayerSet
 from geo.data.views import View
 from geo.i18n import Text, ui
@@ -19,7 +19,7 @@ from geo.store.database import StoreError
 from geo.store.records import Saved
 from geo.store.store import Store
 from geo.uploads import sketches as sk
-from geo.uploads.held import Held
+from geo.uploads.held import Held, read_held
 from geo.uploads.layer import with_layer
 from geo.web.livemap import live_payloads
 from geo.web.payloads import LayerPayload
@@ -204,6 +204,32 @@ class Workspace:
             steps, editing = [], None
         ss["story_steps"], ss["story_editing"] = steps, editing
         return max(index, 0) if action in ("show", "present") and steps else None
+
+    # --- uploaded layers and what the map reports ------------------------------------------------
+    def add_upload(self, name: str, data: bytes, options: Mapping[str, Any], env: Mapping[str, str]) -> str:
+        """Read an uploaded file as one of the reader's own layers (held once per process when the
+        same file was read before): its layer id. Raises LayerError, with nothing changed."""
+        held = read_held(name, data, options, env=env)
+        self.ss["user_layers"] = {**self.ss.get("user_layers", {}), held.spec.id: held}
+        return held.spec.id
+
+    def remove_layer(self, state: ms.MapState, layer_id: str) -> ms.MapState:
+        self.ss["user_layers"] = {k: v for k, v in self.ss.get("user_layers", {}).items() if k != layer_id}
+        return ms.forget_layer(state, layer_id)
+
+    def after_report(self, state: ms.MapState, shared: LayerSet, crs: Crs) -> ms.MapState:
+        """What the map reported (under keys.MAP): a clicked feature (its layer and id, sent by the
+        browser) selects it; where the reader panned or zoomed is kept, so links and exports show
+        what they see; a sketch drawn is kept and selected. `shared`: the shared layers of the
+        state's year (the session's own are added here)."""
+        ss, returned = self.ss, self.ss.get(keys.MAP) or {}
+        seen = {"seen_seq": ss.get("seen_seq"), "last_click": ss.get("last_click")}
+        found = picking.after_report(state, self.with_own(shared), returned, crs, **seen)
+        new, ss["seen_seq"], ss["last_click"] = found
+        if ss["last_click"] != seen["last_click"] and (drawn := picking.reported_sketch(returned)):
+            if (key := self.take_sketch(*drawn)) is not None:
+                new = ms.select(new, self.with_own(shared), key, zoom_to=False)
+        return new
 
     # --- sketches -------------------------------------------------------------------------------
     def take_sketch(self, report: Any, geometry: Any) -> FeatureKey | None:
